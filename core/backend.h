@@ -1,0 +1,78 @@
+// The backend interface: a backend answers "is this node supported?" and compiles a
+// whole (sub)graph into an Executable, as ggml backends and TFLite delegates do. The
+// framework (core/partition.h) does the partitioning and the fallback to the reference.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/graph.h"
+#include "core/provenance.h"
+#include "core/weights.h"
+
+namespace eb {
+
+enum class Precision : std::uint8_t { fp32, fp16, bf16, int8, fixed };
+std::string_view precision_name(Precision p);
+Precision parse_precision(std::string_view name);  // throws std::invalid_argument
+
+// Whether a backend can run here, and if not, why not (shown by `edgebench list`).
+struct Probe {
+  bool available = false;
+  std::string reason;  // empty when available; otherwise what is missing ("no CUDA device", ...)
+  std::string device;  // what was found ("Intel Xeon ... (2 threads)", "NVIDIA H200", ...)
+};
+
+struct CompileOptions {
+  Precision precision = Precision::fp32;
+  int threads = 0;             // 0: the backend's default
+  bool allow_fallback = true;  // false: an unsupported node is an error (--no-fallback)
+  std::map<std::string, std::string> extra;  // backend-specific settings, recorded in results
+};
+
+// Device-side time of one run, when a backend has it (CUDA events, a cycle model, ...).
+struct DeviceTime {
+  double ns = 0;
+  Provenance provenance;
+};
+
+struct NodeProfile {
+  std::string node;  // node name, or a partition / unit name on devices
+  std::string op;
+  double ns = 0;
+  Provenance provenance;
+};
+
+class Executable {
+ public:
+  virtual ~Executable() = default;
+  // Inputs in Graph::inputs order; returns outputs in Graph::outputs order.
+  virtual std::vector<Tensor> run(std::span<const Tensor> inputs) = 0;
+  // Device time of the most recent run, if the backend measures or models one.
+  virtual std::optional<DeviceTime> last_device_time() const { return std::nullopt; }
+  // Per-node (or per-unit) times of the most recent run, collected once enabled.
+  virtual void enable_profiling(bool on) { (void)on; }
+  virtual std::vector<NodeProfile> last_profile() const { return {}; }
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view description() const = 0;
+  virtual Probe probe() const = 0;
+  virtual std::vector<Precision> precisions() const { return {Precision::fp32}; }
+  // Whether this backend runs `node` of `graph` with these options.
+  virtual bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const = 0;
+  // Compiles a graph whose every node is supported (the framework guarantees it).
+  // Weights are copied or uploaded here, once, not at run time.
+  virtual std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights,
+                                              const CompileOptions& options) const = 0;
+};
+
+}  // namespace eb

@@ -1,0 +1,46 @@
+// Partitioning a graph between a backend and the reference fallback (TFLite delegate /
+// ONNX Runtime execution-provider style): the backend is asked node by node, maximal
+// runs of supported nodes become its partitions, everything else runs on the reference
+// backend, and the split is reported ("N of M nodes on cpu in P partitions").
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/backend.h"
+
+namespace eb {
+
+struct Partition {
+  std::string backend;             // the backend that runs these nodes
+  std::vector<std::size_t> nodes;  // indices into Graph::nodes, in order
+  std::int64_t macs = 0;
+};
+
+struct PartitionPlan {
+  std::vector<Partition> partitions;
+  std::size_t total_nodes = 0;
+  std::size_t delegated_nodes = 0;  // nodes on the requested backend
+  std::int64_t total_macs = 0;
+  std::int64_t delegated_macs = 0;
+  std::vector<std::string> fallback_ops;  // distinct op names that fell back
+  std::string summary() const;            // "118 of 120 nodes (99.8% of MACs) on cpu in 3 partitions; fallback: moe"
+};
+
+// Asks `backend` about every node. With options.allow_fallback == false, an unsupported
+// node throws std::runtime_error naming it.
+PartitionPlan plan_partitions(const Graph& graph, const Backend& backend, const CompileOptions& options);
+
+// The nodes of one partition as a graph of its own: inputs are the tensors it reads that
+// are produced outside it (graph inputs or other partitions' outputs), outputs are the
+// tensors it produces that are read outside it or are graph outputs; weights are those it uses.
+Graph extract_subgraph(const Graph& graph, const Partition& part, const std::string& name);
+
+// Compiles `graph` for `backend`, delegating unsupported nodes to `fallback` (normally the
+// reference backend). The returned executable runs all partitions in order.
+std::unique_ptr<Executable> compile_partitioned(const Graph& graph, const Weights& weights, const Backend& backend,
+                                                const Backend& fallback, const CompileOptions& options,
+                                                PartitionPlan* plan_out = nullptr);
+
+}  // namespace eb
