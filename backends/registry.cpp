@@ -2,10 +2,29 @@
 #include "core/reference/reference_backend.h"
 #include "core/registry.h"
 
+#ifdef EB_HAVE_CPU
+#include "backends/cpu/cpu_backend.h"
+#endif
+#ifdef EB_HAVE_GPU
+#include "backends/gpu/gpu_backend.h"
+#endif
+#ifdef EB_HAVE_FPGA
+#include "backends/fpga/fpga_backend.h"
+#endif
+
 namespace eb {
 
 BackendRegistry make_backend_registry() {
   BackendRegistry r;
+#ifdef EB_HAVE_CPU
+  r.add(make_cpu_backend());
+#endif
+#ifdef EB_HAVE_GPU
+  r.add(make_gpu_backend());
+#endif
+#ifdef EB_HAVE_FPGA
+  r.add(make_fpga_backend());
+#endif
   r.add(make_reference_backend());
   return r;
 }

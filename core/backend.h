@@ -58,6 +58,10 @@ class Executable {
   // Per-node (or per-unit) times of the most recent run, collected once enabled.
   virtual void enable_profiling(bool on) { (void)on; }
   virtual std::vector<NodeProfile> last_profile() const { return {}; }
+  // Facts about how this executable was compiled, for the result record: the precision
+  // actually used and why ("precision", "precision.reason"), the instruction set, thread
+  // count, and other backend-specific choices. Keys are backend-defined; empty by default.
+  virtual std::map<std::string, std::string> info() const { return {}; }
 };
 
 class Backend {

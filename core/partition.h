@@ -19,6 +19,7 @@ struct Partition {
 };
 
 struct PartitionPlan {
+  std::string backend;  // the requested backend (fallback partitions are named "reference")
   std::vector<Partition> partitions;
   std::size_t total_nodes = 0;
   std::size_t delegated_nodes = 0;  // nodes on the requested backend

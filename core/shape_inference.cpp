@@ -90,7 +90,12 @@ Shape matmul(const Node& n, std::span<const Shape> in) {
   const std::int64_t ny = a.transpose_b ? y[y.size() - 2] : y.back();
   if (k != ky) fail(n, "inner dimensions differ: " + to_string(x) + " x " + to_string(y));
   Shape bx(x.begin(), x.end() - 2), by(y.begin(), y.end() - 2);
-  Shape out = broadcast_shapes(bx, by);
+  Shape out;
+  try {
+    out = broadcast_shapes(bx, by);
+  } catch (const std::invalid_argument& e) {
+    fail(n, std::string("batch dimensions: ") + e.what());
+  }
   out.push_back(m);
   out.push_back(ny);
   return out;

@@ -1,0 +1,122 @@
+#include "backends/cpu/cpu_backend.h"
+
+#include <fstream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "backends/cpu/context.h"
+#include "backends/cpu/executable.h"
+#include "backends/cpu/lower.h"
+#include "backends/cpu/power_model.h"
+#include "backends/cpu/precision.h"
+
+namespace eb {
+namespace {
+
+std::string cpu_model_name() {
+  std::ifstream in("/proc/cpuinfo");
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with("model name")) {
+      const auto at = line.find_first_not_of(" \t", line.find(':') + 1);
+      return at == std::string::npos ? "" : line.substr(at);
+    }
+  return "unknown CPU";
+}
+
+std::string onednn_version() {
+  const dnnl_version_t* v = dnnl_version();
+  return fmt::format("{}.{}.{}", v->major, v->minor, v->patch);
+}
+
+// Every tensor a node touches must be f32 and of rank 1..6 (the formats the lowering
+// recognises); convolution weights must be weights, so they can be reordered at compile time.
+bool node_supported(const Graph& graph, const Node& node) {
+  auto ok = [&](const std::string& t) {
+    const TensorInfo& info = graph.info(t);
+    return info.dtype == DType::f32 && info.shape.size() <= 6;
+  };
+  for (const auto& in : node.inputs)
+    if (!ok(in)) return false;
+  if (!ok(node.name)) return false;
+  if (node.op == OpKind::conv2d && !graph.is_weight(node.inputs[1])) return false;
+  return true;
+}
+
+std::string implementations_summary(const std::map<std::string, int>& impls) {
+  std::string s;
+  for (const auto& [name, n] : impls) s += (s.empty() ? "" : ", ") + fmt::format("{} x{}", name, n);
+  return s;
+}
+
+class CpuBackend final : public Backend {
+ public:
+  std::string_view name() const override { return "cpu"; }
+  std::string_view description() const override {
+    return "oneDNN primitives on the host CPU (fp32; blocked layouts, fused post-ops, planned memory)";
+  }
+
+  Probe probe() const override {
+    Probe p;
+    try {
+      const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
+      const auto caps = cpu::detect_capabilities(engine);
+      p.available = true;
+      p.device = fmt::format("{} ({} threads, oneDNN {} {})", cpu_model_name(), cpu::default_threads(),
+                             onednn_version(), caps.isa);
+    } catch (const std::exception& e) {
+      p.reason = std::string("oneDNN has no CPU engine here: ") + e.what();
+    }
+    return p;
+  }
+
+  std::vector<Precision> precisions() const override { return {Precision::fp32}; }
+
+  bool supports(const Graph& graph, const Node& node, const CompileOptions&) const override {
+    return node_supported(graph, node);
+  }
+
+  std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights,
+                                      const CompileOptions& options) const override {
+    cpu::Context ctx;
+    ctx.threads = options.threads > 0 ? options.threads : cpu::default_threads();
+    const cpu::ThreadScope scope(ctx.threads);
+    const auto caps = cpu::detect_capabilities(ctx.engine);
+    const auto choice = cpu::choose_precision(options.precision, caps);
+    for (const Node& n : graph.nodes)
+      if (!node_supported(graph, n))
+        throw std::invalid_argument("cpu backend: node '" + n.name + "' (" + std::string(op_name(n.op)) +
+                                    ") is not supported (f32 tensors of rank <= 6 only)");
+
+    cpu::Program program = cpu::lower_graph(ctx, graph, weights);
+
+    std::map<std::string, std::string> info;
+    info["precision"] = std::string(precision_name(choice.effective));
+    info["precision.requested"] = std::string(precision_name(choice.requested));
+    info["precision.reason"] = choice.reason;
+    info["isa"] = caps.isa;
+    info["threads"] = std::to_string(ctx.threads);
+    info["onednn"] = onednn_version();
+    info["memory.arena_bytes"] = std::to_string(program.arena_bytes);
+    info["memory.unplanned_bytes"] = std::to_string(program.unplanned_bytes);
+    info["memory.scratchpad_bytes"] = std::to_string(program.scratchpad_bytes);
+    info["memory.constant_bytes"] = std::to_string(program.constant_bytes);
+    info["reorders"] = std::to_string(program.reorders);
+    info["steps"] = std::to_string(program.steps.size());
+    info["implementations"] = implementations_summary(program.implementations);
+    if (const auto it = options.extra.find("tdp_watts"); it != options.extra.end())
+      info["power.model"] = cpu::host_power_model(std::stod(it->second)).description();
+
+    std::vector<Shape> in_shapes, out_shapes;
+    for (const auto& t : graph.inputs) in_shapes.push_back(graph.info(t).shape);
+    for (const auto& t : graph.outputs) out_shapes.push_back(graph.info(t).shape);
+    return std::make_unique<cpu::CpuExecutable>(std::move(ctx), std::move(program), std::move(in_shapes),
+                                                std::move(out_shapes), std::move(info));
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Backend> make_cpu_backend() { return std::make_unique<CpuBackend>(); }
+
+}  // namespace eb

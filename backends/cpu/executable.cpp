@@ -1,0 +1,53 @@
+#include "backends/cpu/executable.h"
+
+#include <chrono>
+#include <stdexcept>
+
+namespace eb::cpu {
+
+CpuExecutable::CpuExecutable(Context ctx, Program program, std::vector<Shape> input_shapes,
+                             std::vector<Shape> output_shapes, std::map<std::string, std::string> info)
+    : ctx_(std::move(ctx)),
+      program_(std::move(program)),
+      input_shapes_(std::move(input_shapes)),
+      output_shapes_(std::move(output_shapes)),
+      info_(std::move(info)) {}
+
+std::vector<Tensor> CpuExecutable::run(std::span<const Tensor> inputs) {
+  if (inputs.size() != input_shapes_.size())
+    throw std::invalid_argument("cpu backend: expected " + std::to_string(input_shapes_.size()) + " inputs, got " +
+                                std::to_string(inputs.size()));
+  for (std::size_t i = 0; i < inputs.size(); ++i)
+    if (inputs[i].dtype() != DType::f32 || inputs[i].shape() != input_shapes_[i])
+      throw std::invalid_argument("cpu backend: input " + std::to_string(i) + " must be f32 " +
+                                  to_string(input_shapes_[i]) + ", got " + std::string(dtype_name(inputs[i].dtype())) +
+                                  " " + to_string(inputs[i].shape()));
+  std::vector<Tensor> outputs;
+  outputs.reserve(output_shapes_.size());
+  for (const auto& s : output_shapes_) outputs.emplace_back(DType::f32, s);
+
+  const ThreadScope threads(ctx_.threads);
+  const RunEnv env{ctx_.stream, inputs, outputs};
+  if (!profiling_) {
+    for (const Step& s : program_.steps) s.run(env);
+    ctx_.stream.wait();
+    return outputs;
+  }
+  profile_.clear();
+  using clock = std::chrono::steady_clock;
+  for (const Step& s : program_.steps) {
+    const auto t0 = clock::now();
+    s.run(env);
+    ctx_.stream.wait();
+    const double ns = std::chrono::duration<double, std::nano>(clock::now() - t0).count();
+    // Consecutive steps of one node and kind (the two stages of hard-sigmoid) are one
+    // entry; the stages of attention and moe ("moe/route", ...) stay apart.
+    if (!profile_.empty() && profile_.back().node == s.name && profile_.back().op == s.op)
+      profile_.back().ns += ns;
+    else
+      profile_.push_back({s.name, s.op, ns, Provenance::measured("steady_clock")});
+  }
+  return outputs;
+}
+
+}  // namespace eb::cpu

@@ -1,0 +1,95 @@
+#include "backends/fpga/executable.h"
+
+#include <stdexcept>
+
+#include "backends/fpga/hw/mac_array.h"
+
+namespace eb::fpga {
+
+FpgaExecutable::FpgaExecutable(const Graph& graph, const Weights& weights, const CompileOptions& options)
+    : program_(lower(graph, weights, options.extra)),
+      model_(CycleModelParams::from_options(options.extra)),
+      power_(BoardPowerParams::from_options(options.extra)) {
+  compile_info_ = model_.as_info();
+  for (auto& [k, v] : power_.as_info()) compile_info_[k] = v;
+  compile_info_["precision"] = "fixed";
+  compile_info_["precision.reason"] =
+      options.precision == Precision::fixed
+          ? "the Edge-MoE fixed-point formats"
+          : "the Edge-MoE datapath computes only in its fixed-point formats (" + std::string(precision_name(options.precision)) +
+                " was requested)";
+  compile_info_["fpga.mode"] = "C simulation: bit-accurate datapath on the host; time and power from the cycle and power models";
+  compile_info_["fpga.formats"] =
+      "activations/accumulators Q32.10, linear+gate weights Q16.2, qkv/proj bias Q16.7, other bias+LayerNorm Q16.5, "
+      "patch weights Q16.0, pixels UQ8.0; truncate (floor), saturate";
+  compile_info_["fpga.datapath"] = "linear 16x16 MAC/cycle, attention 4 lanes x 8-value beats, single-pass softmax, GELU ROM 177 pts";
+  compile_info_["fpga.sim.mac_path"] = hw::mac_block_vectorized() ? "avx2+fma (exact integer doubles)" : "portable (exact integer doubles)";
+  compile_info_["fpga.weights.converted"] = std::to_string(program_.weight_values);
+  compile_info_["fpga.weights.saturated"] = std::to_string(program_.weight_saturated);
+  if (!program_.first_saturated.empty()) compile_info_["fpga.weights.first_saturated"] = program_.first_saturated;
+}
+
+std::vector<Tensor> FpgaExecutable::run(std::span<const Tensor> inputs) {
+  if (inputs.size() != program_.inputs.size())
+    throw std::invalid_argument("fpga: graph takes " + std::to_string(program_.inputs.size()) + " inputs, got " + std::to_string(inputs.size()));
+  input_saturated_ = 0;
+  for (std::size_t i = 0; i < inputs.size(); ++i) input_saturated_ += stage_input(program_, i, inputs[i]);
+
+  std::vector<StepTime> times;
+  times.reserve(program_.steps.size());
+  for (const auto& step : program_.steps) times.push_back(step_time(model_, step->node(), step->unit(), step->run(program_.memory)));
+  cycles_ = make_report(model_, std::move(times));
+  ran_ = true;
+
+  std::vector<Tensor> out;
+  out.reserve(program_.outputs.size());
+  for (int idx : program_.outputs) {
+    const ActBuffer& b = program_.memory.buffers[static_cast<std::size_t>(idx)];
+    Tensor t(DType::f32, b.shape);
+    auto d = t.data<float>();
+    for (std::size_t i = 0; i < d.size(); ++i) d[i] = static_cast<float>(b.data[i].to_double());
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::optional<DeviceTime> FpgaExecutable::last_device_time() const {
+  if (!ran_) return std::nullopt;
+  return DeviceTime{cycles_.seconds() * 1e9, model_.provenance()};
+}
+
+std::vector<NodeProfile> FpgaExecutable::last_profile() const {
+  std::vector<NodeProfile> p;
+  if (!profiling_ || !ran_) return p;
+  const Provenance prov = model_.provenance();
+  for (const StepTime& s : cycles_.steps)
+    p.push_back({s.node, "fpga:" + std::string(unit_name(s.unit)), s.cycles / (model_.clock_mhz * 1e6) * 1e9, prov});
+  return p;
+}
+
+std::optional<PowerEstimate> FpgaExecutable::last_power() const {
+  if (!ran_) return std::nullopt;
+  return estimate_power(power_, cycles_);
+}
+
+std::map<std::string, std::string> FpgaExecutable::info() const {
+  auto m = compile_info_;
+  if (ran_) {  // facts of the most recent run
+    bool pixels = false;
+    for (const PixelInput& p : program_.memory.pixels) pixels = pixels || p.valid;
+    m["fpga.last_run.input_format"] =
+        program_.memory.pixels.empty() ? "Q32.10 activations"
+        : pixels ? "8-bit pixels (normalisation folded into the patch-embedding weights)"
+                 : "Q32.10 activations (the image is not 8-bit levels under fpga.pixel_mean/std)";
+    m["fpga.last_run.input_saturated"] = std::to_string(input_saturated_);
+    m["fpga.last_run.cycles"] = std::to_string(static_cast<std::int64_t>(cycles_.total_cycles));
+    for (const UnitTotal& u : cycles_.by_unit())
+      m["fpga.last_run.cycles." + std::string(unit_name(u.unit))] = std::to_string(static_cast<std::int64_t>(u.cycles));
+    const PowerEstimate pe = estimate_power(power_, cycles_);
+    m["fpga.last_run.power_w"] = std::to_string(pe.watts);
+    m["fpga.last_run.energy_mj"] = std::to_string(pe.joules * 1e3);
+  }
+  return m;
+}
+
+}  // namespace eb::fpga

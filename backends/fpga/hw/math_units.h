@@ -1,0 +1,108 @@
+// Scalar function units of the datapath, in integer arithmetic only so that the C
+// simulation is bit-exact on any host: the exponential of a non-positive argument (for
+// softmax), the reciprocal (1/S of softmax, 1/σ of LayerNorm), the integer square root,
+// and GELU. Each is a small pipelined circuit in hardware (a ROM, a multiplier, a shifter;
+// an iterative divider / square root used once per row, off the critical path).
+#pragma once
+
+#include <bit>
+#include <cstdint>
+
+#include "backends/fpga/hw/exp_rom.h"
+#include "backends/fpga/hw/formats.h"
+#include "backends/fpga/hw/gelu_rom.h"
+
+namespace eb::fpga::hw {
+
+// log2(e) in Q2.30, round to nearest.
+inline constexpr std::int64_t kLog2eQ30 = 1549082005;
+
+// e^x for x ≤ 0 (a positive x is treated as 0), result in (0, 1] as act_t.
+//   t = x·log2(e) (floor to 22 fractional bits) = n + f with integer n ≤ 0, f ∈ [0, 1);
+//   2^f from a 257-entry ROM of 2^(i/256) with linear interpolation on the low 14 bits;
+//   then shifted right by −n. Relative error ≤ 2·10⁻⁶ (interpolation) plus 2^−22 absolute.
+constexpr act_t exp_nonpositive(act_t x) {
+  const std::int64_t xr = x.raw() > 0 ? 0 : x.raw();
+  const std::int64_t t = (xr * kLog2eQ30) >> 30;     // 22 fractional bits, ≤ 0
+  const std::int64_t n = t >> 22;                     // floor: integer part, ≤ 0
+  const std::int64_t f = t - n * (std::int64_t{1} << 22);  // [0, 2^22)
+  const auto idx = static_cast<std::size_t>(f >> 14);      // 8 bits
+  const std::int64_t rem = f & ((std::int64_t{1} << 14) - 1);
+  const std::int64_t lo = kExp2Rom[idx], hi = kExp2Rom[idx + 1];
+  const std::int64_t pow2f = lo + (((hi - lo) * rem) >> 14);  // Q2.30 in [1, 2]
+  const std::int64_t shift = 8 - n;                           // Q.30 → Q.22, then · 2^n
+  return act_t::from_raw(shift >= 62 ? 0 : pow2f >> shift);
+}
+
+// 1/v for v > 0 as act_t: floor(2^44 / raw) (a value below 2^−9 saturates at 512).
+constexpr act_t reciprocal(act_t v) {
+  if (v.raw() <= 0) return act_t::max();
+  return act_t::from_raw((std::int64_t{1} << 44) / v.raw());
+}
+
+// floor(√v) of a non-negative 64-bit integer, bit by bit (what a non-restoring square
+// root circuit computes).
+constexpr std::uint64_t isqrt(std::uint64_t v) {
+  std::uint64_t root = 0;
+  std::uint64_t bit = std::uint64_t{1} << 62;
+  while (bit > v) bit >>= 2;
+  while (bit != 0) {
+    if (v >= root + bit) {
+      v -= root + bit;
+      root = (root >> 1) + bit;
+    } else {
+      root >>= 1;
+    }
+    bit >>= 2;
+  }
+  return root;
+}
+
+// GELU(x) = ReLU(x) − δ(|x|), δ(u) = u·Φ(−u) from a 177-entry ROM at step 1/32 on
+// [0, 5.5] with linear interpolation on the low 17 fractional bits (floor); δ = 0 beyond
+// 5.5, where GELU is ReLU to within 2·10⁻⁸. Max error ≈ 1·10⁻⁴ (interpolation, h²/8·|δ''|).
+constexpr act_t gelu(act_t x) {
+  constexpr int kStepShift = act_t::frac_bits - 5;  // 1/32 per ROM step
+  constexpr std::int64_t kLast = static_cast<std::int64_t>(kGeluDeltaRom.size()) - 1;
+  const std::int64_t xr = x.raw();
+  const std::int64_t u = xr < 0 ? -xr : xr;
+  const std::int64_t idx = u >> kStepShift;
+  std::int64_t delta = 0;
+  if (idx < kLast) {
+    const std::int64_t rem = u & ((std::int64_t{1} << kStepShift) - 1);
+    const std::int64_t lo = kGeluDeltaRom[static_cast<std::size_t>(idx)];
+    const std::int64_t hi = kGeluDeltaRom[static_cast<std::size_t>(idx + 1)];
+    delta = lo + (((hi - lo) * rem) >> kStepShift);
+  }
+  const std::int64_t relu = xr > 0 ? xr : 0;
+  return act_t::from_raw(relu - delta);
+}
+
+// The output stage's activations (one comparator, clamp or multiplier per output):
+//   relu(x) = max(x, 0);  relu6(x) = min(max(x, 0), 6);
+//   hardswish(x) = act_t(x · act_t(relu6(x + 3) · 1/6)), 1/6 floored to 22 fractional bits.
+enum class OutAct : std::uint8_t { none, gelu, relu, relu6, hardswish };
+
+constexpr act_t relu6(act_t x) {
+  constexpr std::int64_t six = std::int64_t{6} << act_t::frac_bits;
+  return act_t::from_raw(x.raw() < 0 ? 0 : x.raw() > six ? six : x.raw());
+}
+
+constexpr act_t hardswish(act_t x) {
+  constexpr act_t sixth = act_t::from_raw((std::int64_t{1} << act_t::frac_bits) / 6);
+  const act_t shifted = act_t::quantize(Exact<act_t::frac_bits>{x.raw() + (std::int64_t{3} << act_t::frac_bits)});
+  return act_t::quantize(x * act_t::quantize(relu6(shifted) * sixth));
+}
+
+constexpr act_t apply(OutAct a, act_t x) {
+  switch (a) {
+    case OutAct::none: return x;
+    case OutAct::gelu: return gelu(x);
+    case OutAct::relu: return act_t::from_raw(x.raw() < 0 ? 0 : x.raw());
+    case OutAct::relu6: return relu6(x);
+    case OutAct::hardswish: return hardswish(x);
+  }
+  return x;
+}
+
+}  // namespace eb::fpga::hw

@@ -1,0 +1,72 @@
+#include "backends/fpga/power_model.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+namespace eb::fpga {
+namespace {
+
+double parse_watts(const std::string& key, const std::string& value) {
+  std::size_t used = 0;
+  double v = -1;
+  try {
+    v = std::stod(value, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != value.size() || v < 0) throw std::invalid_argument("fpga: option " + key + "=" + value + " is not a non-negative number");
+  return v;
+}
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+}  // namespace
+
+BoardPowerParams BoardPowerParams::from_options(const std::map<std::string, std::string>& extra) {
+  BoardPowerParams p;
+  for (const auto& [key, value] : extra) {
+    if (key == "fpga.power.static_w") p.static_w = parse_watts(key, value);
+    else if (key == "fpga.power.dynamic_w") p.pl_dynamic_w = parse_watts(key, value);
+    else if (key == "fpga.power.ddr_pj_per_byte") p.ddr_pj_per_byte = parse_watts(key, value);
+    else if (key == "fpga.power.watts") p.fixed_watts = parse_watts(key, value);
+    else if (key == "fpga.power.source") p.fixed_source = value;
+  }
+  return p;
+}
+
+std::string BoardPowerParams::describe() const {
+  if (fixed_watts) return "configured-power(" + num(*fixed_watts) + "W, " + fixed_source + ")";
+  return "zcu102-power-model(static=" + num(static_w) + "W, pl=" + num(pl_dynamic_w) + "W, ddr=" + num(ddr_pj_per_byte) + "pJ/B)";
+}
+
+std::map<std::string, std::string> BoardPowerParams::as_info() const {
+  std::map<std::string, std::string> m{{"fpga.power.model", describe()}};
+  if (!fixed_watts) {
+    m["fpga.power.static_w"] = num(static_w);
+    m["fpga.power.dynamic_w"] = num(pl_dynamic_w);
+    m["fpga.power.ddr_pj_per_byte"] = num(ddr_pj_per_byte);
+  }
+  return m;
+}
+
+PowerEstimate estimate_power(const BoardPowerParams& p, const CycleReport& run) {
+  PowerEstimate e;
+  e.seconds = run.seconds();
+  e.activity = run.total_cycles > 0 ? std::clamp(run.compute_cycles / run.total_cycles, 0.0, 1.0) : 0.0;
+  if (p.fixed_watts) {
+    e.watts = *p.fixed_watts;
+  } else {
+    const double ddr_w = e.seconds > 0 ? p.ddr_pj_per_byte * 1e-12 * static_cast<double>(run.ddr_bytes) / e.seconds : 0.0;
+    e.watts = p.static_w + p.pl_dynamic_w * e.activity + ddr_w;
+  }
+  e.joules = e.watts * e.seconds;
+  e.provenance = Provenance::modeled(p.describe() + " x edge-moe-cycle-model time");
+  return e;
+}
+
+}  // namespace eb::fpga

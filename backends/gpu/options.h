@@ -1,0 +1,52 @@
+// The gpu backend's settings, read from CompileOptions (the harness records them):
+//
+//   precision             fp32 (default), fp16 or bf16: the storage type of activations
+//                         and weights; every kernel, cuBLAS and cuDNN call accumulates in
+//                         fp32. The MoE gate, layer-norm parameters and biases that our own
+//                         kernels read stay fp32.
+//   extra["device"]       CUDA device ordinal (default 0).
+//   extra["tf32"]         "1": fp32 matrix products and convolutions may use TF32 tensor
+//                         cores; "0" (default): they may not.
+//   extra["cuda_graph"]   "0": every run launches each kernel; otherwise (default) the run
+//                         replays CUDA graphs captured at compile time (one per stretch of
+//                         nodes between host synchronisations; see executable.h).
+//   extra["conv_algo"]    "find" (default): every cuDNN forward algorithm is timed once at
+//                         compile time and the fastest kept; "heuristic": cuDNN's heuristic
+//                         pick, nothing timed (faster compiles).
+//
+// Other keys of `extra` are ignored (they may be meant for the harness).
+#pragma once
+
+#include <cublas_api.h>
+#include <cudnn.h>
+#include <library_types.h>
+
+#include "core/backend.h"
+
+namespace eb::gpu {
+
+enum class ConvAlgoSearch : std::uint8_t { find, heuristic };
+
+struct GpuOptions {
+  int device = 0;
+  Precision precision = Precision::fp32;
+  bool tf32 = false;
+  bool cuda_graph = true;
+  ConvAlgoSearch conv_algo = ConvAlgoSearch::find;
+
+  // Throws std::invalid_argument naming the option for an unsupported precision or a value
+  // that is not one of those listed above.
+  static GpuOptions from(const CompileOptions& options);
+};
+
+// True for the precisions this backend compiles (fp32, fp16, bf16).
+bool precision_supported(Precision p);
+
+// Storage type of activations and weights for a precision (f32, f16 or bf16).
+DType storage_dtype(Precision p);
+cudaDataType_t cuda_data_type(DType t);
+cudnnDataType_t cudnn_data_type(DType t);
+// The cuBLAS compute type: fp32 accumulation, TF32 inputs only when allowed.
+cublasComputeType_t blas_compute_type(const GpuOptions& o);
+
+}  // namespace eb::gpu

@@ -1,0 +1,180 @@
+// Single-image latency of the cpu backend on M³ViT's backbone and MobileDet-CPU, and how
+// close each comes to oneDNN's own fp32 GEMM rate on a matrix product of comparable size,
+// measured in the same process on the same threads.
+//
+//   cpu_backend_bench [--threads=N] [google-benchmark flags]    (N defaults to 2)
+//
+// Counters: GFLOP/s = 2·MACs of the graph (core/shape_inference.h: node_macs) per second;
+// gemm_GFLOP/s is the comparable GEMM's rate, timed just before the model; vs_gemm is their
+// ratio. Comparable GEMMs (M×K×N, row-major fp32, no post-ops):
+//   m3vit-backbone: 129×192×768 — the dense MLP's fc1 on 129 tokens, the backbone's most
+//                   common large product (the other linears are 129×192×{576,192} and 129×768×192).
+//   mobiledet-cpu:  1600×48×192 — a 1×1 expansion convolution at 40×40, the
+//                   backbone's typical pointwise layer, as a GEMM (pixels × in × out).
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <oneapi/dnnl/dnnl.hpp>
+#include <omp.h>
+
+#include "backends/cpu/cpu_backend.h"
+#include "core/fold_batch_norm.h"
+#include "models/workload.h"
+
+namespace {
+
+int g_threads = 2;  // set once from --threads before any benchmark runs
+
+struct GemmSize {
+  dnnl::memory::dim m, k, n;
+};
+
+// One fp32 GEMM through oneDNN matmul, ready to run.
+class Gemm {
+ public:
+  explicit Gemm(GemmSize s) : size_(s) {
+    using dnnl::memory;
+    const memory::desc a({s.m, s.k}, memory::data_type::f32, memory::format_tag::ab);
+    const memory::desc b({s.k, s.n}, memory::data_type::f32, memory::format_tag::ab);
+    const memory::desc c({s.m, s.n}, memory::data_type::f32, memory::format_tag::ab);
+    prim_ = dnnl::matmul(dnnl::matmul::primitive_desc({a, b, c}, engine_));
+    a_ = memory(a, engine_);
+    b_ = memory(b, engine_);
+    c_ = memory(c, engine_);
+    fill(a_, 0.25f);
+    fill(b_, -0.5f);
+  }
+  void run() {
+    prim_.execute(stream_, {{DNNL_ARG_SRC, a_}, {DNNL_ARG_WEIGHTS, b_}, {DNNL_ARG_DST, c_}});
+    stream_.wait();
+  }
+  double flops() const { return 2.0 * static_cast<double>(size_.m * size_.k * size_.n); }
+
+ private:
+  static void fill(dnnl::memory& m, float v) {
+    auto* p = static_cast<float*>(m.get_data_handle());
+    const std::size_t n = m.get_desc().get_size() / sizeof(float);
+    for (std::size_t i = 0; i < n; ++i) p[i] = v * static_cast<float>(i % 7 + 1) / 7.0f;
+  }
+  GemmSize size_;
+  dnnl::engine engine_{dnnl::engine::kind::cpu, 0};
+  dnnl::stream stream_{engine_};
+  dnnl::matmul prim_;
+  dnnl::memory a_, b_, c_;
+};
+
+// The GEMM's rate in GFLOP/s: the best of several half-second batches (the same
+// best-of treatment the model gets from Google Benchmark's repetitions is not needed
+// for a kernel this regular).
+double gemm_rate(GemmSize s) {
+  omp_set_num_threads(g_threads);
+  Gemm g(s);
+  for (int i = 0; i < 20; ++i) g.run();  // warm-up
+  double best = 0;
+  for (int batch = 0; batch < 5; ++batch) {
+    int iters = 0;
+    const auto t0 = std::chrono::steady_clock::now();
+    double secs = 0;
+    while (secs < 0.1) {
+      g.run();
+      ++iters;
+      secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    }
+    best = std::max(best, g.flops() * iters / secs / 1e9);
+  }
+  return best;
+}
+
+const std::map<std::string, GemmSize> kComparable = {
+    {"m3vit-backbone", {129, 192, 768}},
+    {"mobiledet-cpu", {1600, 48, 192}},
+};
+
+void BM_Model(benchmark::State& state, const std::string& model) {
+  const auto registry = eb::make_workload_registry();
+  const eb::Workload& w = registry.get(model);
+  const eb::Graph graph = w.build({});
+  const eb::Weights weights = w.make_weights(graph, 1);
+  const auto inputs = w.make_inputs(graph, 1);
+  const auto folded = eb::fold_batch_norm(graph, weights);
+  eb::CompileOptions options;
+  options.threads = g_threads;
+  auto exe = eb::make_cpu_backend()->compile(folded.graph, folded.weights, options);
+  for (int i = 0; i < 3; ++i) exe->run(inputs);  // warm-up: first-touch of the arena, caches
+
+  const double gemm = gemm_rate(kComparable.at(model));
+  for (auto _ : state) benchmark::DoNotOptimize(exe->run(inputs));
+
+  const double flops = 2.0 * static_cast<double>(folded.graph.mac_count());
+  state.counters["GFLOP/s"] = benchmark::Counter(flops / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["gemm_GFLOP/s"] = gemm;
+  state.counters["GMAC"] = flops / 2e9;
+  state.counters["threads"] = g_threads;
+  state.SetLabel(model);
+}
+
+void BM_Gemm(benchmark::State& state) {
+  const GemmSize s{state.range(0), state.range(1), state.range(2)};
+  omp_set_num_threads(g_threads);
+  Gemm g(s);
+  for (int i = 0; i < 10; ++i) g.run();
+  for (auto _ : state) g.run();
+  state.counters["GFLOP/s"] = benchmark::Counter(g.flops() / 1e9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["threads"] = g_threads;
+}
+
+// Prints the model-to-GEMM ratio after Google Benchmark's own table.
+class RatioReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& r : runs) {
+      const auto model = r.counters.find("GFLOP/s"), gemm = r.counters.find("gemm_GFLOP/s");
+      if (model == r.counters.end() || gemm == r.counters.end() || r.run_type != Run::RT_Iteration) continue;
+      ratios_.push_back(r.report_label + ": " + std::to_string(r.GetAdjustedRealTime()) + " " +
+                        benchmark::GetTimeUnitString(r.time_unit) + ", " + std::to_string(model->second.value) +
+                        " GFLOP/s = " + std::to_string(100.0 * model->second.value / gemm->second.value) +
+                        "% of the comparable GEMM (" + std::to_string(gemm->second.value) + " GFLOP/s)");
+    }
+  }
+  void Finalize() override {
+    ConsoleReporter::Finalize();
+    for (const auto& line : ratios_) std::printf("%s\n", line.c_str());
+  }
+
+ private:
+  std::vector<std::string> ratios_;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Our own flag first; Google Benchmark rejects flags it does not know.
+  std::vector<char*> args;
+  for (int i = 0; i < argc; ++i) {
+    if (std::strncmp(argv[i], "--threads=", 10) == 0)
+      g_threads = std::atoi(argv[i] + 10);
+    else
+      args.push_back(argv[i]);
+  }
+  int n = static_cast<int>(args.size());
+  for (const auto& [model, gemm] : kComparable) {
+    benchmark::RegisterBenchmark(("model/" + model).c_str(), BM_Model, model)->Unit(benchmark::kMillisecond)->UseRealTime();
+    benchmark::RegisterBenchmark(("gemm/" + model).c_str(), BM_Gemm)
+        ->Args({gemm.m, gemm.k, gemm.n})
+        ->Unit(benchmark::kMicrosecond)
+        ->UseRealTime();
+  }
+  benchmark::Initialize(&n, args.data());
+  if (benchmark::ReportUnrecognizedArguments(n, args.data())) return 1;
+  RatioReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,121 @@
+// The result record: everything about one (workload, backend, settings) run, as plain
+// values. Statistics are computed once when the record is assembled; to_json only
+// formats. The JSON layout is documented in docs/result-schema.md — change both together
+// and bump kResultSchemaVersion when a field changes meaning or disappears.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "bench/host_info.h"
+#include "bench/latency_stats.h"
+#include "bench/output_summary.h"
+#include "bench/runner.h"
+#include "bench/validity.h"
+#include "core/backend.h"
+#include "core/partition.h"
+
+namespace eb::bench {
+
+inline constexpr int kResultSchemaVersion = 1;
+
+struct ToolInfo {
+  std::string name = "edgebench";
+  std::string version;
+  std::string git_revision;
+};
+ToolInfo this_tool();  // from the generated core/version.h
+
+struct WeightsSource {
+  enum class Kind : std::uint8_t { seeded, file };
+  Kind kind = Kind::seeded;
+  std::uint64_t seed = 0;    // when seeded
+  std::string path;          // when from a file
+  std::uint64_t hash = 0;    // bench/weights_hash.h, over the weights as loaded (before folding)
+};
+
+struct WorkloadFacts {
+  std::string model;
+  std::string task;  // the task actually built (the default one when none was asked for); empty if the model has none
+  int batch = 1;
+  std::vector<std::pair<std::string, Shape>> inputs;  // graph inputs in order
+  std::uint64_t input_seed = 0;
+  std::int64_t params = 0;  // as published: counted before batch-norm folding
+  std::int64_t macs = 0;
+  WeightsSource weights;
+};
+
+struct BackendFacts {
+  std::string name;
+  std::string device;  // Probe::device
+  CompileOptions options;
+  PartitionPlan plan;
+  std::map<std::string, std::string> executable_info;  // Executable::info()
+};
+
+struct ScenarioFacts {
+  std::string name = "single-stream";
+  RunSettings settings;
+};
+
+struct DeviceTiming {
+  std::vector<double> samples_ns;
+  LatencyStats stats;
+  Provenance provenance;
+};
+
+struct TimingFacts {
+  Provenance provenance;  // of every host-side number below
+  std::int64_t compile_ns = 0;
+  std::int64_t first_inference_ns = 0;
+  std::vector<std::int64_t> samples_ns;
+  LatencyStats stats;
+  double throughput_per_s = 0;  // batch · 1e9 / mean_ns (single stream)
+  std::optional<DeviceTiming> device;
+};
+
+struct OutputFacts {
+  Provenance provenance;  // which backend computed them
+  nlohmann::json workload = nlohmann::json::object();  // Workload::describe_outputs
+  std::vector<OutputSummary> tensors;
+};
+
+struct ResultRecord {
+  ToolInfo tool;
+  std::string created;       // UTC, ISO 8601
+  std::string command_line;  // how to repeat the run
+  HostInfo host;
+  WorkloadFacts workload;
+  BackendFacts backend;
+  ScenarioFacts scenario;
+  TimingFacts timing;
+  OutputFacts outputs;
+  Validity validity;
+};
+
+// The timing section of a record from the compile time and the runs (statistics computed here).
+TimingFacts make_timing_facts(const CompiledModel& compiled, const Timings& timings, int batch);
+
+nlohmann::json to_json(const ResultRecord& r);
+
+// "<model>[-<task>]-<backend>-<precision>.json"
+std::string result_file_name(const ResultRecord& r);
+
+// Creates `dir` if needed and checks that files can be created in it, so that a run is
+// not wasted on a folder it cannot write to. Throws std::runtime_error naming the folder.
+void prepare_result_folder(const std::filesystem::path& dir);
+
+// Writes the record to `dir`/result_file_name(r) atomically and returns the path.
+std::filesystem::path write_result_record(const ResultRecord& r, const std::filesystem::path& dir);
+
+// The current time in UTC, "2024-05-01T12:34:56Z".
+std::string utc_now_iso8601();
+
+}  // namespace eb::bench

@@ -1,0 +1,97 @@
+// The cycle model (from the units' counts to cycles) and the board power model.
+#include <gtest/gtest.h>
+
+#include "backends/fpga/cycle_model.h"
+#include "backends/fpga/power_model.h"
+
+namespace eb::fpga {
+namespace {
+
+StepReport linear_report(std::int64_t cycles, std::int64_t weight_bytes, std::int64_t act_bytes = 0) {
+  StepReport r;
+  r.stats.cycles = cycles;
+  r.stats.fills = 1;
+  r.stats.weight_bytes = weight_bytes;
+  r.stats.act_read_bytes = act_bytes;
+  r.stats.macs = cycles * 256;
+  return r;
+}
+
+TEST(CycleModel, ComputeBoundLayerCostsItsLoopIterationsPlusFillAndOverhead) {
+  const CycleModelParams p;
+  // QKV of M³ViT: 129 rows × 36 out blocks × 12 in blocks.
+  const StepTime t = step_time(p, "qkv", Unit::linear, linear_report(129 * 36 * 12, 576 * 192 * 2 + 576 * 2, 129 * 192 * 4));
+  EXPECT_EQ(t.compute_cycles, 129 * 36 * 12 + p.depth_linear);
+  EXPECT_EQ(t.cycles, t.compute_cycles + p.invocation_overhead);
+}
+
+TEST(CycleModel, WeightBoundLayerCostsItsTransfer) {
+  const CycleModelParams p;
+  // One token through a big layer: 1 MB of weights at 32 B × 0.8 per cycle.
+  const StepTime t = step_time(p, "fc", Unit::linear, linear_report(100, 1 << 20));
+  EXPECT_DOUBLE_EQ(t.memory_cycles, (1 << 20) / (32 * 0.8));
+  EXPECT_DOUBLE_EQ(t.cycles, t.memory_cycles + p.invocation_overhead);
+}
+
+TEST(CycleModel, ExpertsAreDoubleBuffered) {
+  CycleModelParams p;
+  p.invocation_overhead = 0;
+  p.depth_linear = 0;
+  StepReport r;
+  const double rate = 32 * 0.8;
+  const std::int64_t load = static_cast<std::int64_t>(1000 * rate);  // 1000 cycles per expert's weights
+  for (std::int64_t c : {400, 3000, 500}) {
+    hw::UnitStats e;
+    e.cycles = c;
+    e.weight_bytes = load;
+    r.pipelined.push_back(e);
+    r.stats += e;
+  }
+  r.stats.cycles += 200;  // the gate
+  const StepTime t = step_time(p, "moe", Unit::moe, r);
+  // gate 200, then l₀ = 1000, max(400, 1000) + max(3000, 1000) + max(500, 0).
+  EXPECT_DOUBLE_EQ(t.cycles, 200 + 1000 + 1000 + 3000 + 500);
+  EXPECT_DOUBLE_EQ(t.compute_cycles, 200 + 400 + 3000 + 500);
+}
+
+TEST(CycleModel, OptionsChangeTheClockAndAreRecorded) {
+  const auto p = CycleModelParams::from_options({{"fpga.clock_mhz", "200"}, {"fpga.axi_efficiency", "0.5"}, {"other", "x"}});
+  EXPECT_EQ(p.clock_mhz, 200);
+  EXPECT_EQ(p.axi_efficiency, 0.5);
+  EXPECT_NE(p.describe().find("clock=200MHz"), std::string::npos);
+  EXPECT_EQ(p.provenance().kind, Provenance::Kind::modeled);
+  EXPECT_EQ(p.as_info().at("fpga.clock_mhz"), "200");
+  EXPECT_THROW(CycleModelParams::from_options({{"fpga.clock_mhz", "fast"}}), std::invalid_argument);
+  EXPECT_THROW(CycleModelParams::from_options({{"fpga.axi_efficiency", "1.5"}}), std::invalid_argument);
+
+  const CycleReport r = make_report(p, {step_time(p, "a", Unit::linear, linear_report(2000000, 0))});
+  EXPECT_NEAR(r.seconds(), (2000000 + p.depth_linear + p.invocation_overhead) / 200e6, 1e-12);
+  EXPECT_NE(r.format_breakdown().find("linear"), std::string::npos);
+}
+
+TEST(PowerModel, StaticPlusActivityScaledDynamicPlusDdr) {
+  const CycleModelParams cp;
+  const CycleReport r = make_report(cp, {step_time(cp, "a", Unit::linear, linear_report(3000000, 0, 30000000))});
+  const BoardPowerParams p;
+  const PowerEstimate e = estimate_power(p, r);
+  const double ddr_w = 160e-12 * 30000000 / r.seconds();
+  EXPECT_NEAR(e.watts, 3.5 + 4.0 * e.activity + ddr_w, 1e-9);
+  EXPECT_GT(e.activity, 0.99);
+  EXPECT_NEAR(e.joules, e.watts * r.seconds(), 1e-12);
+  EXPECT_EQ(e.provenance.kind, Provenance::Kind::modeled);
+  EXPECT_NE(e.provenance.source.find("zcu102-power-model"), std::string::npos);
+}
+
+TEST(PowerModel, AConfiguredBoardFigureReplacesTheModel) {
+  const CycleModelParams cp;
+  const CycleReport r = make_report(cp, {step_time(cp, "a", Unit::linear, linear_report(3000000, 0))});
+  const auto p = BoardPowerParams::from_options({{"fpga.power.watts", "9.25"}, {"fpga.power.source", "meter on ZCU102 rail"}});
+  const PowerEstimate e = estimate_power(p, r);
+  EXPECT_EQ(e.watts, 9.25);
+  EXPECT_EQ(e.provenance.kind, Provenance::Kind::modeled);  // the time is still modeled
+  EXPECT_NE(e.provenance.source.find("meter on ZCU102 rail"), std::string::npos);
+  EXPECT_THROW(BoardPowerParams::from_options({{"fpga.power.static_w", "-1"}}), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace eb::fpga

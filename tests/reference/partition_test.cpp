@@ -1,0 +1,182 @@
+// Partitioning with a fake backend that supports only linear and add: the plan, its
+// summary, the extracted subgraphs, and running the partitions against pure reference.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "core/partition.h"
+#include "core/reference/reference_backend.h"
+#include "core/seeded_init.h"
+
+namespace eb {
+namespace {
+
+// Runs what it is given on the reference kernels, and reports a modeled device time of
+// 1 µs per run so the summing of device times can be checked.
+class FakeBackend final : public Backend {
+ public:
+  std::string_view name() const override { return "fake"; }
+  std::string_view description() const override { return "test double: linear and add only"; }
+  Probe probe() const override { return {true, "", "fake device"}; }
+  bool supports(const Graph&, const Node& n, const CompileOptions&) const override {
+    return n.op == OpKind::linear || n.op == OpKind::add;
+  }
+  std::unique_ptr<Executable> compile(const Graph& g, const Weights& w, const CompileOptions& o) const override {
+    compiled.push_back(g.name);
+    for (const auto& n : g.nodes)
+      if (!supports(g, n, o)) throw std::logic_error("fake backend given unsupported node " + n.name);
+    return std::make_unique<Exe>(ref_->compile(g, w, o));
+  }
+  mutable std::vector<std::string> compiled;  // graph names, to see what was compiled
+
+ private:
+  struct Exe final : Executable {
+    explicit Exe(std::unique_ptr<Executable> e) : inner(std::move(e)) {}
+    std::vector<Tensor> run(std::span<const Tensor> in) override { return inner->run(in); }
+    std::optional<DeviceTime> last_device_time() const override { return DeviceTime{1000, Provenance::modeled("fake")}; }
+    std::unique_ptr<Executable> inner;
+  };
+  std::unique_ptr<Backend> ref_ = make_reference_backend();
+};
+
+//  a = linear(x)             fake   4·8·8 = 256 MACs
+//  b = gelu(a)               ref
+//  c = linear(b)             fake   256
+//  d = matmul(c, cᵀ)         ref    4·4·8 = 128   (graph output)
+//  e = softmax(d)            ref
+//  f = matmul(e, a)          ref    4·8·4 = 128
+//  g = add(f, c)             fake                 (graph output)
+Graph test_graph() {
+  GraphBuilder b("g");
+  const auto x = b.input("x", {1, 4, 8});
+  const auto w1 = b.weight("w1", {8, 8}, WeightInit::with_std(0.3));
+  const auto b1 = b.weight("b1", {8}, WeightInit::with_std(0.1));
+  const auto w2 = b.weight("w2", {8, 8}, WeightInit::with_std(0.3));
+  const auto a = b.add(OpKind::linear, LinearAttrs{Activation::none, true}, {x, w1, b1}, "a");
+  const auto bb = b.add(OpKind::gelu, NoAttrs{}, {a}, "b");
+  const auto c = b.add(OpKind::linear, LinearAttrs{Activation::none, false}, {bb, w2}, "c");
+  const auto d = b.add(OpKind::matmul, MatmulAttrs{true}, {c, c}, "d");
+  const auto e = b.add(OpKind::softmax, SoftmaxAttrs{-1}, {d}, "e");
+  const auto f = b.add(OpKind::matmul, MatmulAttrs{false}, {e, a}, "f");
+  const auto g = b.add(OpKind::add, NoAttrs{}, {f, c}, "g");
+  b.output(g);
+  b.output(d);
+  return b.finish();
+}
+
+TEST(Partition, PlanCountsAndSummary) {
+  const Graph g = test_graph();
+  FakeBackend fake;
+  const PartitionPlan plan = plan_partitions(g, fake, {});
+  ASSERT_EQ(plan.partitions.size(), 5u);
+  const std::vector<std::string> owners{"fake", "reference", "fake", "reference", "fake"};
+  const std::vector<std::vector<std::size_t>> nodes{{0}, {1}, {2}, {3, 4, 5}, {6}};
+  for (std::size_t i = 0; i < 5; ++i) {
+    EXPECT_EQ(plan.partitions[i].backend, owners[i]) << i;
+    EXPECT_EQ(plan.partitions[i].nodes, nodes[i]) << i;
+  }
+  EXPECT_EQ(plan.partitions[3].macs, 256);
+  EXPECT_EQ(plan.total_nodes, 7u);
+  EXPECT_EQ(plan.delegated_nodes, 3u);
+  EXPECT_EQ(plan.total_macs, 768);
+  EXPECT_EQ(plan.delegated_macs, 512);
+  EXPECT_EQ(plan.fallback_ops, (std::vector<std::string>{"gelu", "matmul", "softmax"}));
+  EXPECT_EQ(plan.summary(), "3 of 7 nodes (66.7% of MACs) on fake in 3 partitions; fallback: gelu, matmul, softmax");
+}
+
+TEST(Partition, SummaryWhenEverythingIsDelegated) {
+  const Graph g = test_graph();
+  auto ref = make_reference_backend();
+  const PartitionPlan plan = plan_partitions(g, *ref, {});
+  ASSERT_EQ(plan.partitions.size(), 1u);
+  EXPECT_EQ(plan.summary(), "7 of 7 nodes (100.0% of MACs) on reference in 1 partition");
+}
+
+TEST(Partition, NoFallbackThrowsNamingTheNode) {
+  const Graph g = test_graph();
+  FakeBackend fake;
+  CompileOptions o;
+  o.allow_fallback = false;
+  try {
+    plan_partitions(g, fake, o);
+    FAIL() << "expected std::runtime_error";
+  } catch (const std::runtime_error& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("'b'"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("gelu"), std::string::npos) << msg;
+  }
+  auto ref = make_reference_backend();
+  EXPECT_NO_THROW(compile_partitioned(g, init_weights(g, 1), *ref, *ref, o));
+}
+
+TEST(Partition, ExtractSubgraph) {
+  const Graph g = test_graph();
+  FakeBackend fake;
+  const PartitionPlan plan = plan_partitions(g, fake, {});
+  // Partition 0 = {a}: reads x and its weights; a is read by b and by f (later partitions).
+  const Graph p0 = extract_subgraph(g, plan.partitions[0], "p0");
+  EXPECT_EQ(p0.name, "p0");
+  EXPECT_EQ(p0.inputs, std::vector<std::string>{"x"});
+  EXPECT_EQ(p0.outputs, std::vector<std::string>{"a"});
+  ASSERT_EQ(p0.weights.size(), 2u);
+  EXPECT_EQ(p0.weights[0].name, "w1");
+  EXPECT_EQ(p0.weights[1].name, "b1");
+  // Partition 3 = {d, e, f}: reads c and a from other partitions; d is a graph output,
+  // f is read by g, e stays inside.
+  const Graph p3 = extract_subgraph(g, plan.partitions[3], "p3");
+  EXPECT_EQ(p3.inputs, (std::vector<std::string>{"c", "a"}));
+  EXPECT_EQ(p3.outputs, (std::vector<std::string>{"d", "f"}));
+  EXPECT_TRUE(p3.weights.empty());
+  EXPECT_EQ(p3.info("c").kind, TensorKind::input);
+  EXPECT_EQ(p3.info("c").shape, (Shape{1, 4, 8}));
+  EXPECT_EQ(p3.nodes.size(), 3u);
+  // Partition 4 = {g}: only the graph output leaves it.
+  const Graph p4 = extract_subgraph(g, plan.partitions[4], "p4");
+  EXPECT_EQ(p4.inputs, (std::vector<std::string>{"f", "c"}));
+  EXPECT_EQ(p4.outputs, std::vector<std::string>{"g"});
+}
+
+TEST(Partition, CompiledPartitionsMatchPureReference) {
+  const Graph g = test_graph();
+  const Weights w = init_weights(g, 3);
+  const auto in = random_inputs(g, 4);
+  FakeBackend fake;
+  auto ref = make_reference_backend();
+  PartitionPlan plan;
+  auto exe = compile_partitioned(g, w, fake, *ref, {}, &plan);
+  EXPECT_EQ(plan.partitions.size(), 5u);
+  EXPECT_EQ(fake.compiled.size(), 3u);  // only the fake partitions went to the fake backend
+  exe->enable_profiling(true);
+  const auto got = exe->run(in);
+  const auto want = ref->compile(g, w, {})->run(in);
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(got[0], want[0]);  // same kernels, same order: bit-identical
+  EXPECT_EQ(got[1], want[1]);
+  EXPECT_NE(got[0], got[0].reshaped({4, 8}));  // (guard: equality does look at the shape)
+  ASSERT_TRUE(exe->last_device_time().has_value());
+  EXPECT_EQ(exe->last_device_time()->ns, 3000);  // three fake partitions of 1 µs
+  const auto prof = exe->last_profile();
+  ASSERT_EQ(prof.size(), 5u);
+  EXPECT_NE(prof[1].op.find("reference"), std::string::npos);
+  EXPECT_NE(prof[0].op.find("fake"), std::string::npos);
+  // Running twice gives the same answer (nothing consumed by the first run).
+  EXPECT_EQ(exe->run(in)[0], want[0]);
+}
+
+TEST(Partition, SinglePartitionCompilesTheWholeGraphDirectly) {
+  GraphBuilder b("lin");
+  const auto x = b.input("x", {2, 3});
+  const auto w = b.weight("w", {3, 3}, WeightInit::with_std(1));
+  const auto y = b.add(OpKind::linear, LinearAttrs{Activation::none, false}, {x, w}, "y");
+  b.output(b.add(OpKind::add, NoAttrs{}, {y, x}, "z"));
+  const Graph g = b.finish();
+  FakeBackend fake;
+  auto ref = make_reference_backend();
+  auto exe = compile_partitioned(g, init_weights(g, 1), fake, *ref, {});
+  EXPECT_EQ(fake.compiled, std::vector<std::string>{"lin"});
+  const auto in = random_inputs(g, 2);
+  EXPECT_EQ(exe->run(in)[0], ref->compile(g, init_weights(g, 1), {})->run(in)[0]);
+}
+
+}  // namespace
+}  // namespace eb

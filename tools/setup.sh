@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs what edgebench needs on Debian 12 (only the packages that are missing), then
+# configures and builds it in build/ with Ninja. Safe to run again: it does only what is
+# left to do.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+packages=(cmake g++ ninja-build git libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
+          libdnnl-dev libjpeg-dev libpng-dev python3-pip)
+
+missing=()
+for p in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}"
+  sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null || { echo "setup: run as root (or install sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get update
+  "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build -j"$(nproc)"
