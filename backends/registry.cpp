@@ -4,12 +4,17 @@
 
 #ifdef EB_HAVE_CPU
 #include "backends/cpu/cpu_backend.h"
+#else
+#include "backends/cpu/unavailable_backend.h"  // lists "cpu" with why it is missing
 #endif
 #ifdef EB_HAVE_GPU
 #include "backends/gpu/gpu_backend.h"
 #endif
 #ifdef EB_HAVE_FPGA
 #include "backends/fpga/fpga_backend.h"
+#endif
+#ifdef EB_HAVE_EDGETPU
+#include "backends/edgetpu/edgetpu_backend.h"
 #endif
 
 namespace eb {
@@ -18,12 +23,17 @@ BackendRegistry make_backend_registry() {
   BackendRegistry r;
 #ifdef EB_HAVE_CPU
   r.add(make_cpu_backend());
+#else
+  r.add(make_cpu_unavailable_backend());
 #endif
 #ifdef EB_HAVE_GPU
   r.add(make_gpu_backend());
 #endif
 #ifdef EB_HAVE_FPGA
   r.add(make_fpga_backend());
+#endif
+#ifdef EB_HAVE_EDGETPU
+  r.add(make_edgetpu_backend());
 #endif
   r.add(make_reference_backend());
   return r;

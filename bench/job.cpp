@@ -1,9 +1,13 @@
 #include "bench/job.h"
 
 #include <algorithm>
+#include <thread>
 
 #include <fmt/format.h>
 
+#include "bench/power/energy_record.h"
+#include "bench/power/power_json.h"
+#include "bench/power/sampler.h"
 #include "bench/weights_hash.h"
 #include "core/safetensors.h"
 
@@ -71,8 +75,16 @@ const Backend& default_backend(const BackendRegistry& backends) {
 }
 
 PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, const WorkloadRegistry& workloads) {
-  if (spec.run.iterations < 1) throw InvalidJob(fmt::format("iterations must be at least 1 (got {})", spec.run.iterations));
-  if (spec.run.warmup < 0) throw InvalidJob(fmt::format("warm-up runs must not be negative (got {})", spec.run.warmup));
+  try {
+    spec.measure.stop.validate();
+  } catch (const std::invalid_argument& e) {
+    throw InvalidJob(e.what());
+  }
+  if (spec.measure.warmup.kind == WarmupSpec::Kind::count && spec.measure.warmup.count < 0)
+    throw InvalidJob(fmt::format("warm-up runs must not be negative (got {})", spec.measure.warmup.count));
+  if (spec.samples < 1) throw InvalidJob(fmt::format("samples must be at least 1 (got {})", spec.samples));
+  if (spec.power_period <= std::chrono::nanoseconds::zero()) throw InvalidJob("the power sampling period must be positive");
+  if (spec.measure.profile_runs < 0) throw InvalidJob("profile runs must not be negative");
 
   PreparedJob job;
   job.spec = spec;
@@ -100,47 +112,205 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
   }
   w.weights.hash = weights_hash(job.weights);
   job.inputs = job.built.workload->make_inputs(graph, spec.seed);
+  for (int i = 0; i < spec.samples; ++i) {
+    const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(i);
+    job.pool.samples.push_back(i == 0 ? job.inputs : job.built.workload->make_inputs(graph, seed));
+    job.pool.seeds.push_back(seed);
+  }
   job.folded = fold_batch_norm(graph, job.weights);
+  try {
+    check_accuracy_spec(spec.accuracy, spec.model, graph);  // a data set that cannot fit fails now, not after the timed run
+  } catch (const std::invalid_argument& e) {
+    throw InvalidJob(e.what());
+  }
+  if (spec.power != "none") {
+    try {
+      job.power = select_power_sources(spec.power, PowerEnvironment{});
+    } catch (const std::invalid_argument& e) {
+      throw InvalidJob(e.what());
+    }
+  }
   return job;
 }
 
-ResultRecord run_job(const PreparedJob& job, const ProgressFn& progress) {
-  const auto say = [&](const std::string& line) {
-    if (progress) progress(line);
-  };
-  const JobSpec& spec = job.spec;
-  const Backend& backend = *job.backend;
-  const Graph& graph = job.built.graph;
+namespace {
 
+// The parts of a record known before anything runs.
+ResultRecord start_record(const PreparedJob& job) {
+  const JobSpec& spec = job.spec;
   ResultRecord r;
   r.tool = this_tool();
   r.created = utc_now_iso8601();
   r.command_line = spec.command_line;
   r.host = collect_host_info();
   r.workload = job.facts;
-  r.backend.name = std::string(backend.name());
-  r.backend.device = backend.probe().device;
+  r.backend.name = std::string(job.backend->name());
+  r.backend.device = job.backend->probe().device;
   r.backend.options = spec.compile;
-  r.scenario.settings = spec.run;
+  r.scenario.settings = spec.measure;
+  return r;
+}
 
-  say(fmt::format("compiling {} for {} ({})", spec.model, backend.name(), precision_name(spec.compile.precision)));
-  CompiledModel compiled = compile_model(job.folded.graph, job.folded.weights, backend, *job.fallback, spec.compile);
+CompiledModel compile_job(const PreparedJob& job, ResultRecord& r, const RunHooks& hooks) {
+  const JobSpec& spec = job.spec;
+  if (hooks.say)
+    hooks.say(fmt::format("compiling {} for {} ({})", spec.model, job.backend->name(), precision_name(spec.compile.precision)));
+  CompiledModel compiled = compile_model(job.folded.graph, job.folded.weights, *job.backend, *job.fallback, spec.compile);
   r.backend.plan = compiled.plan;
   r.backend.executable_info = compiled.info;
+  return compiled;
+}
 
-  say(fmt::format("running: first inference, {} warm-up, {} timed", spec.run.warmup, spec.run.iterations));
-  const Timings timings = time_single_stream(*compiled.executable, job.inputs, spec.run);
+std::string running_line(const JobSpec& spec, const SamplePool& pool) {
+  const StopRule& s = spec.measure.stop;
+  std::string stop = s.min_duration.count() == 0 && s.max_queries == s.min_queries
+                         ? fmt::format("{} timed", s.min_queries)
+                         : fmt::format("timed until {} queries and {:g} s", s.min_queries,
+                                       std::chrono::duration<double>(s.min_duration).count());
+  return fmt::format("running {}: first inference, warm-up {}, {} ({} input samples)",
+                     scenario_name(spec.measure.scenario), spec.measure.warmup.describe(), stop, pool.size());
+}
+
+// After the timed phase: profile, outputs, validity.
+void finish_record(ResultRecord& r, const PreparedJob& job, CompiledModel& compiled, const Timings& timings) {
+  const JobSpec& spec = job.spec;
+  const Graph& graph = job.built.graph;
+  if (spec.measure.profile_runs > 0 && !timings.interrupted)
+    r.profile = ProfileFacts{spec.measure.profile_runs, profile_nodes(*compiled.executable, job.pool, spec.measure.profile_runs)};
+  // Accuracy mode: untimed, on the executable already compiled, before it is freed.
+  r.accuracy = evaluate_accuracy({spec.accuracy, spec.model, graph, job.folded.graph, job.folded.weights, job.inputs, spec.seed,
+                                  timings.outputs, *compiled.executable, *job.backend, spec.compile.precision, *job.fallback,
+                                  timings.interrupted});
   compiled.executable.reset();  // free the backend's memory before post-processing
   r.timing = make_timing_facts(compiled, timings, spec.batch);
+  r.scenario = make_scenario_facts(spec.measure, job.pool, timings);
 
   r.outputs.provenance = Provenance::measured(
-      fmt::format("computed by backend '{}' ({}) on this host", backend.name(), precision_name(spec.compile.precision)));
+      fmt::format("computed by backend '{}' ({}) on this host", job.backend->name(), precision_name(spec.compile.precision)));
   for (std::size_t i = 0; i < timings.outputs.size() && i < graph.outputs.size(); ++i)
     r.outputs.tensors.push_back(summarize_output(graph.outputs[i], timings.outputs[i]));
   r.outputs.workload = job.built.workload->describe_outputs(graph, job.weights, job.inputs, timings.outputs);
 
-  r.validity = judge_validity(timings, spec.run, r.outputs.tensors, compiled.plan);
+  r.validity = judge_validity(timings, spec.measure, r.outputs.tensors, compiled.plan);
+  if (r.power && r.power->energy) judge_energy(r.validity, *r.power->energy);
+}
+
+std::function<void(const ProgressSnapshot&)> progress_for(const RunHooks& hooks, const std::string& backend) {
+  if (!hooks.progress) return {};
+  return [&hooks, backend](const ProgressSnapshot& s) { hooks.progress(backend, s); };
+}
+
+bool interrupted(const std::atomic<bool>* flag) { return flag && flag->load(std::memory_order_relaxed); }
+
+}  // namespace
+
+void cool_down(std::chrono::nanoseconds d, const std::atomic<bool>* interrupt) {
+  const auto end = std::chrono::steady_clock::now() + d;
+  while (!interrupted(interrupt)) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= end) return;
+    std::this_thread::sleep_for(std::min<std::chrono::nanoseconds>(end - now, std::chrono::milliseconds(50)));
+  }
+}
+
+ResultRecord run_job(PreparedJob& job, const RunHooks& hooks) {
+  const JobSpec& spec = job.spec;
+  ResultRecord r = start_record(job);
+  CompiledModel compiled = compile_job(job, r, hooks);
+
+  // Power: the sampler owns the sources; the selection's description is kept first.
+  std::unique_ptr<PowerSampler> sampler;
+  std::vector<PowerUnavailable> unavailable;
+  if (job.power) {
+    r.power = PowerFacts{};
+    r.power->selection = to_json(*job.power);
+    unavailable = job.power->unavailable;
+    if (job.power->sources.empty()) {
+      r.power->not_measured = "no power source could be used here (see selection.unavailable)";
+    } else {
+      SamplerOptions options;
+      options.period = spec.power_period;
+      sampler = std::make_unique<PowerSampler>(std::move(job.power->sources), options);
+    }
+    job.power.reset();
+  }
+
+  if (hooks.say) hooks.say(running_line(spec, job.pool));
+  TimedPhase phase(*compiled.executable, job.pool, spec.measure, hooks.interrupt);
+  phase.first_inference();
+  phase.warm_up();
+
+  std::optional<IdleBaseline> idle;
+  if (sampler && spec.idle_baseline > std::chrono::nanoseconds::zero() && !interrupted(hooks.interrupt)) {
+    if (hooks.say)
+      hooks.say(fmt::format("idle baseline: {:g} s with nothing running",
+                            std::chrono::duration<double>(spec.idle_baseline).count()));
+    sampler->start(PowerPhase::idle);
+    cool_down(spec.idle_baseline, hooks.interrupt);
+    const PowerTrace idle_trace = sampler->stop();
+    idle = idle_baseline(idle_trace);
+    r.power->idle_trace = to_json(idle_trace, spec.keep_power_samples);
+  }
+
+  if (sampler) sampler->start(PowerPhase::busy);
+  const std::int64_t t0 = power_clock_ns();
+  phase.start();
+  const auto on_progress = progress_for(hooks, r.backend.name);
+  while (phase.step(on_progress)) {
+  }
+  const std::int64_t t1 = power_clock_ns();
+  const Timings timings = phase.finish();
+  if (sampler) {
+    const PowerTrace trace = sampler->stop();
+    EnergyRecord energy = make_energy_record(trace, EnergyWindow{t0, t1},
+                                             static_cast<std::int64_t>(timings.samples_ns.size()) * spec.batch,
+                                             idle ? &*idle : nullptr);
+    energy.unavailable = unavailable;
+    r.power->trace = to_json(trace, spec.keep_power_samples);
+    r.power->energy = std::move(energy);
+  }
+  finish_record(r, job, compiled, timings);
   return r;
+}
+
+ResultRecord run_job(PreparedJob& job, const ProgressFn& progress) {
+  RunHooks hooks;
+  hooks.say = progress;
+  return run_job(job, hooks);
+}
+
+std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, const RunHooks& hooks) {
+  std::vector<ResultRecord> records;
+  std::vector<CompiledModel> compiled;
+  std::vector<std::unique_ptr<TimedPhase>> phases;
+  records.reserve(jobs.size());
+  compiled.reserve(jobs.size());
+  for (PreparedJob& job : jobs) {
+    records.push_back(start_record(job));
+    compiled.push_back(compile_job(job, records.back(), hooks));
+    if (hooks.say) hooks.say(running_line(job.spec, job.pool) + ", interleaved");
+    phases.push_back(std::make_unique<TimedPhase>(*compiled.back().executable, job.pool, job.spec.measure, hooks.interrupt));
+    phases.back()->first_inference();
+    phases.back()->warm_up();
+  }
+  std::vector<std::function<void(const ProgressSnapshot&)>> progress;
+  for (const auto& r : records) progress.push_back(progress_for(hooks, r.backend.name));
+  for (bool any = true; any;) {
+    any = false;
+    for (std::size_t i = 0; i < phases.size(); ++i) any = phases[i]->step(progress[i]) || any;
+  }
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i].power) {
+      records[i].power = PowerFacts{};
+      records[i].power->selection = to_json(*jobs[i].power);
+      records[i].power->not_measured = "backends were interleaved (--interleave), so energy cannot be "
+                                       "attributed to one of them";
+      jobs[i].power.reset();
+    }
+    const Timings timings = phases[i]->finish();
+    finish_record(records[i], jobs[i], compiled[i], timings);
+  }
+  return records;
 }
 
 }  // namespace eb::bench

@@ -5,9 +5,16 @@
 //   prepare_job  resolve model, task and backend → build the graph → seeded weights, or a
 //                safetensors file checked against the graph → fold batch norm
 //   run_job      compile for the backend (reference fallback) → first inference, warm-up,
-//                timed runs → outputs described → validity judged → record
+//                [idle baseline] → [power sampler on] timed phase [off] → [per-node
+//                profile] → outputs described → validity judged → record
+//
+// Several backends (--backend a,b): one PreparedJob each, run one after the other with a
+// cooldown between them (run_job), or alternating query by query (run_jobs_interleaved)
+// so that drift (thermal, frequency, background load) hits all of them alike.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -17,6 +24,8 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/accuracy/run_accuracy.h"
+#include "bench/power/selection.h"
 #include "bench/result_record.h"
 #include "bench/runner.h"
 #include "core/fold_batch_norm.h"
@@ -40,8 +49,15 @@ struct JobSpec {
   std::uint64_t seed = 0;  // seeded weights (unless weights_file) and inputs
   std::optional<std::filesystem::path> weights_file;
   CompileOptions compile;
-  RunSettings run;
+  MeasureSettings measure;
+  int samples = 4;  // seeded input samples in the pool (sample i has input seed `seed + i`)
+  // Power: "none" (default), "auto", or sources (bench/power/selection.h).
+  std::string power = "none";
+  std::chrono::nanoseconds power_period = std::chrono::milliseconds(10);
+  std::chrono::nanoseconds idle_baseline{0};  // 0: no idle baseline
+  bool keep_power_samples = true;             // the traces' samples in the record
   std::string command_line;  // recorded so the run can be repeated
+  AccuracySpec accuracy;     // fidelity to the reference, --dataset, --limit (bench/accuracy/run_accuracy.h)
 };
 
 // A workload's graph as the model declares it (batch norm not yet folded).
@@ -64,24 +80,46 @@ struct PreparedJob {
   const Backend* backend = nullptr;
   const Backend* fallback = nullptr;  // the reference backend
   Weights weights;                    // as loaded or seeded (what the record's hash covers)
-  std::vector<Tensor> inputs;
+  std::vector<Tensor> inputs;         // sample 0 (the job's seed): the outputs recorded are of these
+  SamplePool pool;                    // every sample, inputs first
   FoldedModel folded;                 // what the backend compiles
   WorkloadFacts facts;
+  std::optional<PowerSelection> power;  // discovered sources (run_job consumes them); none with --power none
 };
 
 // Throws:
 //   InvalidJob          unknown model, backend or task; bad batch; a precision the backend
-//                       lacks; iterations < 1; warmup < 0
+//                       lacks; an invalid stop rule or warm-up; samples < 1; a bad --power
+//                       spec or power period
 //   std::runtime_error  the backend is not available here (with its probe's reason); the
 //                       weights file cannot be read, is malformed, or does not fit the
-//                       model exactly (naming the tensor)
+//                       model exactly (naming the tensor); a power source named explicitly
+//                       yields no channel
 PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, const WorkloadRegistry& workloads);
 
-// Progress lines ("compiling ...", "running ...") for a user waiting on a long job.
+// Stage lines ("compiling ...", "running ...") for a user waiting on a long job.
 using ProgressFn = std::function<void(std::string_view)>;
 
-// Compiles and runs. Throws whatever compiling or running throws (for example a node the
-// backend does not support when fallback is disabled).
-ResultRecord run_job(const PreparedJob& job, const ProgressFn& progress = {});
+// What a run reports back while it runs, and how it is stopped.
+struct RunHooks {
+  ProgressFn say;  // stage lines
+  std::function<void(std::string_view backend, const ProgressSnapshot&)> progress;  // live progress
+  std::function<void(std::string_view warning)> warn;  // e.g. a power window too short, shown on stderr
+  const std::atomic<bool>* interrupt = nullptr;  // set by Ctrl-C (interrupt.h): ends the run, record marked interrupted
+};
+
+// Compiles and runs; consumes job.power's sources. Throws whatever compiling or running
+// throws (for example a node the backend does not support when fallback is disabled).
+// An interrupt does not throw: the record is returned, INVALID with reason "interrupted".
+ResultRecord run_job(PreparedJob& job, const RunHooks& hooks);
+ResultRecord run_job(PreparedJob& job, const ProgressFn& progress = {});
+
+// Every job compiled, warmed up, then timed one query per job in turn until every job's
+// stop rule is met (or an interrupt). Energy cannot be attributed to one backend when they
+// alternate, so power is not sampled (the record says why). Records in the jobs' order.
+std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, const RunHooks& hooks);
+
+// Sleeps `d` (the cooldown between backends) in short steps, returning early on an interrupt.
+void cool_down(std::chrono::nanoseconds d, const std::atomic<bool>* interrupt);
 
 }  // namespace eb::bench

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "bench/power/power_json.h"
 #include "bench/provenance_json.h"
 #include "bench/weights_hash.h"
 #include "core/atomic_file.h"
@@ -16,7 +17,11 @@ namespace {
 
 using nlohmann::json;
 
-json stats_json(const LatencyStats& s) {
+json stats_json(const std::optional<LatencyStats>& maybe) {
+  if (!maybe) return nullptr;
+  const LatencyStats& s = *maybe;
+  json bound = nullptr;
+  if (s.p90_upper_99_ns) bound = *s.p90_upper_99_ns;
   return {{"count", s.count},
           {"min_ns", s.min_ns},
           {"max_ns", s.max_ns},
@@ -28,7 +33,14 @@ json stats_json(const LatencyStats& s) {
           {"p95_ns", s.p95_ns},
           {"p99_ns", s.p99_ns},
           {"p99_9_ns", s.p99_9_ns},
-          {"percentile_method", "nearest-rank"}};
+          {"percentile_method", "nearest-rank"},
+          {"p90_upper_bound_99_ns", bound},
+          {"early_stopping",
+           {{"percentile", kEarlyStoppingPercentile},
+            {"confidence", kEarlyStoppingConfidence},
+            {"rank", s.p90_upper_99_rank ? json(*s.p90_upper_99_rank) : json(nullptr)},
+            {"method", s.count > kExactBinomialLimit ? "normal approximation" : "exact binomial"}}},
+          {"cv_warning", s.cv > kCvWarningThreshold}};
 }
 
 json workload_json(const WorkloadFacts& w) {
@@ -72,13 +84,59 @@ json backend_json(const BackendFacts& b) {
             {"fallback_ops", p.fallback_ops}}}};
 }
 
+double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+json scenario_json(const ScenarioFacts& s) {
+  const MeasureSettings& m = s.settings;
+  const StopRule& r = m.stop;
+  json warmup = {{"kind", m.warmup.kind == WarmupSpec::Kind::count ? "count" : "duration"}};
+  if (m.warmup.kind == WarmupSpec::Kind::count)
+    warmup["count"] = m.warmup.count;
+  else
+    warmup["seconds"] = seconds(m.warmup.duration);
+  return {{"name", s.name()},
+          {"warmup", s.warmup_queries},
+          {"iterations", s.timed_queries},
+          {"warmup_spec", std::move(warmup)},
+          {"warmup_ns", s.warmup_ns},
+          {"stop_rule",
+           {{"min_duration_s", seconds(r.min_duration)},
+            {"min_queries", r.min_queries},
+            {"max_duration_s", r.max_duration.count() > 0 ? json(seconds(r.max_duration)) : json(nullptr)},
+            {"max_queries", r.max_queries > 0 ? json(r.max_queries) : json(nullptr)},
+            {"from_iterations", m.iterations_shorthand}}},
+          {"stopped_by", s.interrupted ? "interrupt" : std::string(stop_verdict_name(s.stop))},
+          {"interrupted", s.interrupted},
+          {"samples", {{"count", s.sample_seeds.size()}, {"input_seeds", s.sample_seeds}}},
+          {"sample_order", {{"seed", m.order_seed}, {"method", "Fisher-Yates shuffle of the pool per pass, SplitMix64"}}}};
+}
+
+json profile_json(const ProfileFacts& p) {
+  json nodes = json::array();
+  for (const auto& e : p.nodes)
+    nodes.push_back(
+        {{"node", e.node.node}, {"op", e.node.op}, {"mean_ns", e.node.ns}, {"share", e.share}, {"provenance", to_json(e.node.provenance)}});
+  return {{"runs", p.runs}, {"nodes", std::move(nodes)}};
+}
+
+json power_section_json(const PowerFacts& p) {
+  return {{"selection", p.selection},
+          {"energy", p.energy ? to_json(*p.energy) : json(nullptr)},
+          {"trace", p.trace},
+          {"idle_trace", p.idle_trace},
+          {"not_measured", p.not_measured.empty() ? json(nullptr) : json(p.not_measured)}};
+}
+
 json timing_json(const TimingFacts& t) {
   json j = {{"provenance", to_json(t.provenance)},
             {"compile_ns", t.compile_ns},
             {"first_inference_ns", t.first_inference_ns},
             {"samples_ns", t.samples_ns},
+            {"sample_indices", t.sample_indices},
+            {"phase_ns", t.phase_ns},
             {"stats", stats_json(t.stats)},
-            {"throughput_per_s", t.throughput_per_s}};
+            {"throughput_per_s", t.throughput_per_s},
+            {"samples_per_s", t.samples_per_s}};
   if (t.device)
     j["device"] = {{"provenance", to_json(t.device->provenance)},
                    {"samples_ns", t.device->samples_ns},
@@ -102,12 +160,30 @@ TimingFacts make_timing_facts(const CompiledModel& compiled, const Timings& timi
   t.compile_ns = compiled.compile_ns;
   t.first_inference_ns = timings.first_inference_ns;
   t.samples_ns = timings.samples_ns;
-  t.stats = compute_latency_stats(std::span<const std::int64_t>(t.samples_ns));
-  t.throughput_per_s = t.stats.mean_ns > 0 ? static_cast<double>(batch) * 1e9 / t.stats.mean_ns : 0.0;
+  t.sample_indices = timings.sample_indices;
+  t.phase_ns = timings.phase_ns;
+  if (!t.samples_ns.empty()) {
+    t.stats = compute_latency_stats(std::span<const std::int64_t>(t.samples_ns));
+    t.throughput_per_s = t.stats->mean_ns > 0 ? static_cast<double>(batch) * 1e9 / t.stats->mean_ns : 0.0;
+  }
+  if (t.phase_ns > 0)
+    t.samples_per_s = static_cast<double>(t.samples_ns.size()) * static_cast<double>(batch) * 1e9 / static_cast<double>(t.phase_ns);
   if (!timings.device_samples_ns.empty() && timings.device_provenance)
     t.device = DeviceTiming{timings.device_samples_ns, compute_latency_stats(std::span<const double>(timings.device_samples_ns)),
                             *timings.device_provenance};
   return t;
+}
+
+ScenarioFacts make_scenario_facts(const MeasureSettings& settings, const SamplePool& pool, const Timings& timings) {
+  ScenarioFacts s;
+  s.settings = settings;
+  s.sample_seeds = pool.seeds;
+  s.warmup_queries = timings.warmup_queries;
+  s.warmup_ns = timings.warmup_ns;
+  s.timed_queries = static_cast<std::int64_t>(timings.samples_ns.size());
+  s.stop = timings.stop;
+  s.interrupted = timings.interrupted;
+  return s;
 }
 
 json to_json(const ResultRecord& r) {
@@ -118,17 +194,21 @@ json to_json(const ResultRecord& r) {
           {"host", to_json(r.host)},
           {"workload", workload_json(r.workload)},
           {"backend", backend_json(r.backend)},
-          {"scenario",
-           {{"name", r.scenario.name}, {"warmup", r.scenario.settings.warmup}, {"iterations", r.scenario.settings.iterations}}},
+          {"scenario", scenario_json(r.scenario)},
           {"timing", timing_json(r.timing)},
           {"outputs", outputs_json(r.outputs)},
+          {"power", r.power ? power_section_json(*r.power) : json(nullptr)},
+          {"profile", r.profile ? profile_json(*r.profile) : json(nullptr)},
+          {"accuracy", r.accuracy},
           {"validity", to_json(r.validity)}};
 }
 
 std::string result_file_name(const ResultRecord& r) {
   std::string name = r.workload.model;
   if (!r.workload.task.empty()) name += "-" + r.workload.task;
-  return name + "-" + r.backend.name + "-" + std::string(precision_name(r.backend.options.precision)) + ".json";
+  name += "-" + r.backend.name + "-" + std::string(precision_name(r.backend.options.precision));
+  if (r.scenario.settings.scenario != Scenario::single_stream) name += "-" + r.scenario.name();
+  return name + ".json";
 }
 
 void prepare_result_folder(const std::filesystem::path& dir) {

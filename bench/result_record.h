@@ -17,7 +17,9 @@
 #include "bench/host_info.h"
 #include "bench/latency_stats.h"
 #include "bench/output_summary.h"
+#include "bench/power/energy_record.h"
 #include "bench/runner.h"
+#include "bench/scenario.h"
 #include "bench/validity.h"
 #include "core/backend.h"
 #include "core/partition.h"
@@ -61,8 +63,14 @@ struct BackendFacts {
 };
 
 struct ScenarioFacts {
-  std::string name = "single-stream";
-  RunSettings settings;
+  MeasureSettings settings;                 // as asked for
+  std::vector<std::uint64_t> sample_seeds;  // the input seed of each pool sample (sample 0: the job's seed)
+  std::int64_t warmup_queries = 0;          // warm-up queries actually run
+  std::int64_t warmup_ns = 0;
+  std::int64_t timed_queries = 0;
+  StopRule::Verdict stop = StopRule::Verdict::minimums_met;  // why the timed phase ended
+  bool interrupted = false;
+  std::string name() const { return std::string(scenario_name(settings.scenario)); }
 };
 
 struct DeviceTiming {
@@ -76,9 +84,27 @@ struct TimingFacts {
   std::int64_t compile_ns = 0;
   std::int64_t first_inference_ns = 0;
   std::vector<std::int64_t> samples_ns;
-  LatencyStats stats;
-  double throughput_per_s = 0;  // batch · 1e9 / mean_ns (single stream)
+  std::vector<std::uint32_t> sample_indices;  // the pool sample of each timed query
+  std::int64_t phase_ns = 0;                  // wall time of the whole timed phase
+  std::optional<LatencyStats> stats;          // nullopt when no timed query completed
+  double throughput_per_s = 0;  // batch · 1e9 / mean_ns (from per-query latency)
+  double samples_per_s = 0;     // timed_queries · batch / phase (the offline headline; includes the harness's gaps)
   std::optional<DeviceTiming> device;
+};
+
+// Per-node times (--profile): mean over `runs` profiled runs after the timed phase.
+struct ProfileFacts {
+  int runs = 0;
+  std::vector<ProfileEntry> nodes;
+};
+
+// Power and energy (--power): the selection, the energy figures and the samples.
+struct PowerFacts {
+  nlohmann::json selection;                 // bench/power/power_json.h layout
+  std::optional<EnergyRecord> energy;       // nullopt when nothing could be sampled
+  nlohmann::json trace = nullptr;           // the busy phase's samples
+  nlohmann::json idle_trace = nullptr;      // the idle baseline's samples
+  std::string not_measured;                 // why there is no energy (interleaved backends, ...)
 };
 
 struct OutputFacts {
@@ -97,15 +123,20 @@ struct ResultRecord {
   ScenarioFacts scenario;
   TimingFacts timing;
   OutputFacts outputs;
+  std::optional<PowerFacts> power;      // absent with --power none
+  std::optional<ProfileFacts> profile;  // with --profile
+  nlohmann::json accuracy = nullptr;    // filled by the accuracy evaluation when asked for
   Validity validity;
 };
 
 // The timing section of a record from the compile time and the runs (statistics computed here).
 TimingFacts make_timing_facts(const CompiledModel& compiled, const Timings& timings, int batch);
+// The scenario section: settings as asked for, and what the run did.
+ScenarioFacts make_scenario_facts(const MeasureSettings& settings, const SamplePool& pool, const Timings& timings);
 
 nlohmann::json to_json(const ResultRecord& r);
 
-// "<model>[-<task>]-<backend>-<precision>.json"
+// "<model>[-<task>]-<backend>-<precision>[-<scenario>].json" (the scenario only when not single-stream)
 std::string result_file_name(const ResultRecord& r);
 
 // Creates `dir` if needed and checks that files can be created in it, so that a run is

@@ -1,53 +1,99 @@
 #include "bench/validity.h"
 
+#include <chrono>
+
 #include <fmt/format.h>
 
-namespace eb::bench {
+#include "bench/power/energy_record.h"
 
-Validity judge_validity(const Timings& timings, const RunSettings& settings, const std::vector<OutputSummary>& outputs,
+namespace eb::bench {
+namespace {
+
+double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace
+
+Validity judge_validity(const Timings& timings, const MeasureSettings& settings, const std::vector<OutputSummary>& outputs,
                         const PartitionPlan& plan) {
   Validity v;
-  const auto fail = [&v](std::string reason) {
-    v.valid = false;
-    v.reasons.push_back(std::move(reason));
-  };
+  const std::size_t n = timings.samples_ns.size();
+  const StopRule& rule = settings.stop;
 
-  if (timings.samples_ns.size() != static_cast<std::size_t>(settings.iterations))
-    fail(fmt::format("{} latency samples for {} iterations", timings.samples_ns.size(), settings.iterations));
+  if (timings.interrupted) v.fail(kInterruptedReason);
+  if (n == 0) {
+    v.fail("too few queries: no timed query completed");
+  } else if (timings.stop == StopRule::Verdict::max_queries || timings.stop == StopRule::Verdict::max_duration) {
+    v.fail(fmt::format("too few queries: stopped by {} after {} queries in {:.3f} s, before min-queries {} and "
+                       "min-duration {:g} s were both met",
+                       timings.stop == StopRule::Verdict::max_queries ? "max-queries" : "max-duration", n,
+                       static_cast<double>(timings.phase_ns) * 1e-9, rule.min_queries, seconds(rule.min_duration)));
+  }
+  if (settings.iterations_shorthand && !timings.interrupted && n > 0 && static_cast<std::int64_t>(n) != rule.min_queries)
+    v.fail(fmt::format("{} latency samples for {} iterations", n, rule.min_queries));
   std::size_t non_positive = 0;
   for (auto s : timings.samples_ns) non_positive += s <= 0 ? 1 : 0;
-  if (non_positive > 0) fail(fmt::format("{} latency samples are not positive (clock did not advance)", non_positive));
+  if (non_positive > 0) v.fail(fmt::format("{} latency samples are not positive (clock did not advance)", non_positive));
 
   for (const auto& o : outputs) {
-    const std::int64_t n = numel(o.shape);
-    if (o.nonfinite > 0) fail(fmt::format("output '{}' has {} non-finite values of {}", o.name, o.nonfinite, n));
-    if (n > 0 && o.zeros == n) fail(fmt::format("output '{}' is all zeros", o.name));
+    const std::int64_t count = numel(o.shape);
+    if (o.nonfinite > 0) v.fail(fmt::format("output '{}' has {} non-finite values of {}", o.name, o.nonfinite, count));
+    if (count > 0 && o.zeros == count) v.fail(fmt::format("output '{}' is all zeros", o.name));
   }
   // Bitwise run-to-run differences are reported, not judged: a GPU reduction with atomics
   // may legitimately differ in the last bit, and the latency is still meaningful.
-  if (timings.last_outputs.size() != timings.outputs.size()) {
-    fail("the last timed run returned a different number of outputs than the first");
-  } else {
-    for (std::size_t i = 0; i < timings.outputs.size(); ++i)
-      if (!(timings.outputs[i] == timings.last_outputs[i])) {
-        const std::string name = i < outputs.size() ? outputs[i].name : std::to_string(i);
-        v.notes.push_back(fmt::format("output '{}' of the last timed run differs bitwise from the first inference", name));
-      }
+  if (!timings.last_outputs.empty()) {
+    if (timings.last_outputs.size() != timings.outputs.size()) {
+      v.fail("the last timed query on sample 0 returned a different number of outputs than the first inference");
+    } else {
+      for (std::size_t i = 0; i < timings.outputs.size(); ++i)
+        if (!(timings.outputs[i] == timings.last_outputs[i])) {
+          const std::string name = i < outputs.size() ? outputs[i].name : std::to_string(i);
+          v.notes.push_back(
+              fmt::format("output '{}' of the last timed query on sample 0 differs bitwise from the first inference", name));
+        }
+    }
   }
 
   if (plan.delegated_nodes < plan.total_nodes)
     v.notes.push_back(fmt::format("{} of {} nodes fell back to the reference backend", plan.total_nodes - plan.delegated_nodes,
                                   plan.total_nodes));
-  const std::size_t n = timings.samples_ns.size();
   if (n > 0 && n <= 100)
     v.notes.push_back(fmt::format("with {} samples, p99 and p99.9 are the maximum (nearest rank)", n));
   else if (n > 100 && n <= 1000)
     v.notes.push_back(fmt::format("with {} samples, p99.9 is the maximum (nearest rank)", n));
+  if (n > 0) {
+    const LatencyStats s = compute_latency_stats(std::span<const std::int64_t>(timings.samples_ns));
+    if (!s.p90_upper_99_ns)
+      v.notes.push_back(fmt::format("{} samples are too few for an early-stopping p90 bound at 99% confidence (needs 44)", n));
+    if (s.cv > kCvWarningThreshold)
+      v.warnings.push_back(fmt::format("latency varies: coefficient of variation {:.1f}% is above {:.0f}% (noisy host? "
+                                       "frequency scaling? background load?)",
+                                       100 * s.cv, 100 * kCvWarningThreshold));
+  }
   return v;
 }
 
+Validity judge_validity(const Timings& timings, const RunSettings& settings, const std::vector<OutputSummary>& outputs,
+                        const PartitionPlan& plan) {
+  return judge_validity(timings, MeasureSettings::fixed(settings), outputs, plan);
+}
+
+void judge_energy(Validity& v, const EnergyRecord& energy) {
+  const double window_s = energy.window.seconds();
+  for (const SourceEnergy& s : energy.sources) {
+    if (!s.in_total || !s.update_period) continue;
+    const double period_s = std::chrono::duration<double>(*s.update_period).count();
+    if (window_s < kMinUpdatesPerWindow * period_s)
+      v.fail(fmt::format("power window too short: {:.3f} s is under {} update periods of {} ({:.3f} ms{}); run longer "
+                         "(--min-duration)",
+                         window_s, kMinUpdatesPerWindow, s.name, period_s * 1e3,
+                         s.update_period_estimated ? ", estimated" : ""));
+  }
+  for (const auto& w : energy.warnings) v.notes.push_back("energy: " + w);
+}
+
 nlohmann::json to_json(const Validity& v) {
-  return {{"verdict", v.valid ? "VALID" : "INVALID"}, {"reasons", v.reasons}, {"notes", v.notes}};
+  return {{"verdict", v.valid ? "VALID" : "INVALID"}, {"reasons", v.reasons}, {"notes", v.notes}, {"warnings", v.warnings}};
 }
 
 }  // namespace eb::bench

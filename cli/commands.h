@@ -19,7 +19,10 @@
   X(run)                   \
   X(weights)               \
   X(eval)                  \
-  X(make_dataset)
+  X(make_dataset)          \
+  X(compare)               \
+  X(report)                \
+  X(reproduce)
 
 namespace eb::cli {
 
@@ -28,6 +31,12 @@ struct Context {
   const BackendRegistry& backends;
   const WorkloadRegistry& workloads;
   std::string command_line;  // this invocation, shell-quoted, for result records
+};
+
+// Thrown by a subcommand that did its work but must end with a particular exit status
+// (run: 130 after Ctrl-C, as a shell reports a process ended by SIGINT). main() returns it.
+struct ExitStatus {
+  int status = 0;
 };
 
 #define EB_X(name) void add_##name##_command(CLI::App& app, const Context& ctx);

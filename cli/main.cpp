@@ -51,6 +51,8 @@ int main(int argc, char** argv) {
       return report(std::string(e.what()) + " (see --help)", kUsageError);
     }
     return 0;
+  } catch (const eb::cli::ExitStatus& e) {
+    return e.status;
   } catch (const eb::bench::InvalidJob& e) {
     return report(e.what(), kUsageError);
   } catch (const std::exception& e) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <iterator>
 #include <cstdio>
 #include <cmath>
 #include <set>
@@ -165,10 +166,17 @@ class PartitionedExecutable final : public Executable {
         throw std::logic_error("partition '" + st.name + "' on " + st.backend + " returned " + std::to_string(results.size()) +
                                " tensors, expected " + std::to_string(st.outputs.size()));
       for (std::size_t i = 0; i < results.size(); ++i) env.insert_or_assign(st.outputs[i], std::move(results[i]));
-      if (profiling_)
-        profile_.push_back({st.name, "partition:" + st.backend,
-                            static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()),
-                            Provenance::measured("steady_clock")});
+      if (profiling_) {
+        // A stage that profiles its own nodes says more than its wall time; only a stage
+        // that cannot is shown as one entry (never both, so the table adds up).
+        auto nodes = st.exe->last_profile();
+        if (!nodes.empty())
+          profile_.insert(profile_.end(), std::make_move_iterator(nodes.begin()), std::make_move_iterator(nodes.end()));
+        else
+          profile_.push_back({st.name, "partition:" + st.backend,
+                              static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count()),
+                              Provenance::measured("steady_clock")});
+      }
       if (auto dt = st.exe->last_device_time()) {
         device_ns_ = device_ns_.value_or(0.0) + dt->ns;
         if (!device_prov) device_prov = dt->provenance;
@@ -189,9 +197,28 @@ class PartitionedExecutable final : public Executable {
   std::optional<DeviceTime> last_device_time() const override { return device_time_; }
   void enable_profiling(bool on) override {
     profiling_ = on;
+    for (auto& st : stages_) st.exe->enable_profiling(on);
     if (!on) profile_.clear();
   }
   std::vector<NodeProfile> last_profile() const override { return profile_; }
+
+  // The stages' facts merged: a key every stage that reports it agrees on is kept as is;
+  // a key whose value differs between stages is kept per stage ("<stage>.<key>").
+  std::map<std::string, std::string> info() const override {
+    std::map<std::string, std::string> merged;
+    std::map<std::string, bool> conflicting;
+    for (const auto& st : stages_)
+      for (const auto& [key, value] : st.exe->info()) {
+        auto [it, fresh] = merged.emplace(key, value);
+        if (!fresh && it->second != value) conflicting[key] = true;
+      }
+    for (const auto& [key, _] : conflicting) merged.erase(key);
+    for (const auto& st : stages_)
+      for (const auto& [key, value] : st.exe->info())
+        if (conflicting.contains(key)) merged[st.name + "." + key] = value;
+    merged["partitions"] = std::to_string(stages_.size());
+    return merged;
+  }
 
  private:
   std::vector<std::string> inputs_;

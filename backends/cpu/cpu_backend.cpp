@@ -61,6 +61,13 @@ class CpuBackend final : public Backend {
     try {
       const dnnl::engine engine(dnnl::engine::kind::cpu, 0);
       const auto caps = cpu::detect_capabilities(engine);
+      if (!caps.has_jit()) {
+        p.reason = fmt::format("oneDNN {} has no JIT kernels for this CPU (instruction set '{}', fp32 matmul '{}'): "
+                               "it needs SSE4.1 or newer (AVX2 or newer for useful speed)",
+                               onednn_version(), caps.isa, caps.fp32_impl);
+        p.device = cpu_model_name();
+        return p;
+      }
       p.available = true;
       p.device = fmt::format("{} ({} threads, oneDNN {} {})", cpu_model_name(), cpu::default_threads(),
                              onednn_version(), caps.isa);

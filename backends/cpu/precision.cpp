@@ -20,25 +20,30 @@ std::string isa_name(dnnl::cpu_isa isa) {
   }
 }
 
-// Whether oneDNN has a matmul for these source/weights types on this CPU.
-bool has_matmul(const dnnl::engine& engine, memory::data_type src, memory::data_type wei) {
+// The implementation of oneDNN's matmul for these source/weights types on this CPU, or
+// "" when it has none.
+std::string matmul_impl(const dnnl::engine& engine, memory::data_type src, memory::data_type wei) {
   try {
     const memory::desc a({64, 64}, src, memory::format_tag::ab), b({64, 64}, wei, memory::format_tag::any),
         c({64, 64}, memory::data_type::f32, memory::format_tag::ab);
     dnnl::matmul::primitive_desc pd({a, b, c}, engine);
-    return true;
+    return pd.impl_info_str();
   } catch (const dnnl::error&) {
-    return false;
+    return "";
   }
 }
+
+// Reference (non-JIT) kernels exist for every type on every CPU; they do not count.
+bool has_kernels(const std::string& impl) { return !impl.empty() && !impl.starts_with("ref"); }
 
 }  // namespace
 
 Capabilities detect_capabilities(const dnnl::engine& engine) {
   Capabilities c;
   c.isa = isa_name(dnnl::get_effective_cpu_isa());
-  c.bf16 = has_matmul(engine, memory::data_type::bf16, memory::data_type::bf16);
-  c.int8 = has_matmul(engine, memory::data_type::u8, memory::data_type::s8);
+  c.bf16 = has_kernels(matmul_impl(engine, memory::data_type::bf16, memory::data_type::bf16));
+  c.int8 = has_kernels(matmul_impl(engine, memory::data_type::u8, memory::data_type::s8));
+  c.fp32_impl = matmul_impl(engine, memory::data_type::f32, memory::data_type::f32);
   return c;
 }
 

@@ -18,6 +18,11 @@ struct Capabilities {
   std::string isa;  // oneDNN's effective instruction set ("avx2", "avx512_core_bf16", ...)
   bool bf16 = false;
   bool int8 = false;
+  // The implementation oneDNN picks for a small fp32 matmul ("brg:avx2", "gemm:jit", ...).
+  // "ref..." means oneDNN found no JIT kernels for this CPU (below SSE4.1): the backend
+  // then refuses to run (probe says so) rather than benchmark oneDNN's reference loops.
+  std::string fp32_impl;
+  bool has_jit() const { return !fp32_impl.empty() && !fp32_impl.starts_with("ref"); }
 };
 
 Capabilities detect_capabilities(const dnnl::engine& engine);

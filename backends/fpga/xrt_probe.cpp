@@ -16,7 +16,7 @@ std::string xrt_status() {
     const unsigned n = xrt::system::enumerate_devices();
     return s + std::to_string(n) + (n == 1 ? " device" : " devices");
   } catch (const std::exception& e) {
-    return s + "devices not enumerable: " + e.what();
+    return s + "no device found (" + std::string(e.what()) + ")";
   }
 #else
   return "XRT runner not built: install libxrt-dev";

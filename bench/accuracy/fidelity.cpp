@@ -23,7 +23,8 @@ TensorFidelity compare_tensors(const Tensor& reference, const Tensor& actual) {
                                 to_string(actual.shape()));
   const Tensor r32 = as_f32(reference), a32 = as_f32(actual);
   const auto r = r32.data<float>(), a = a32.data<float>();
-  double diff2 = 0, ref2 = 0, act2 = 0, dot = 0, max_abs = 0;
+  double diff2 = 0, ref2 = 0, act2 = 0, dot = 0, max_abs = 0, max_ref = 0;
+  bool nan_seen = false;
   TensorFidelity f;
   f.elements = r.size();
   for (std::size_t i = 0; i < r.size(); ++i) {
@@ -33,10 +34,16 @@ TensorFidelity compare_tensors(const Tensor& reference, const Tensor& actual) {
     ref2 += y * y;
     act2 += x * x;
     dot += x * y;
-    // std::max would drop a NaN difference; it must show.
-    if (!(std::abs(d) <= max_abs)) max_abs = std::abs(d);
+    max_ref = std::max(max_ref, std::abs(y));
+    // std::max would drop a NaN difference; it must show, whatever comes after it.
+    if (std::isnan(d)) nan_seen = true;
+    else max_abs = std::max(max_abs, std::abs(d));
   }
-  f.max_abs = max_abs;
+  f.max_abs = nan_seen ? std::nan("") : max_abs;
+  if (nan_seen) f.max_relative = std::nan("");
+  else if (max_ref == 0) f.max_relative = max_abs == 0 ? 0.0 : std::numeric_limits<double>::infinity();
+  else f.max_relative = max_abs / max_ref;
+  f.rmse = r.empty() ? 0.0 : std::sqrt(diff2 / static_cast<double>(r.size()));
   if (ref2 == 0) f.relative_l2 = diff2 == 0 ? 0.0 : std::numeric_limits<double>::infinity();
   else f.relative_l2 = std::sqrt(diff2) / std::sqrt(ref2);
   if (ref2 == 0 && act2 == 0) f.cosine = 1;
@@ -92,27 +99,42 @@ nlohmann::json fidelity_json(std::span<const std::string> names, std::span<const
     throw std::invalid_argument("fidelity: " + std::to_string(names.size()) + " names, " + std::to_string(reference.size()) +
                                 " reference outputs and " + std::to_string(actual.size()) + " backend outputs");
   nlohmann::json outputs = nlohmann::json::object();
-  double worst_rel = 0, worst_abs = 0, worst_cos = 1;
+  double worst_rel = 0, worst_abs = 0, worst_max_rel = 0, worst_cos = 1, worst_argmax = 1;
+  bool any_class_map = false;
+  // NaN is the worst of all: it must not vanish from the summary.
+  const auto worse = [](double current, double v, bool higher_is_worse) {
+    if (std::isnan(current) || std::isnan(v)) return std::nan("");
+    return higher_is_worse ? std::max(current, v) : std::min(current, v);
+  };
   for (std::size_t i = 0; i < names.size(); ++i) {
     const TensorFidelity f = compare_tensors(reference[i], actual[i]);
     nlohmann::json j = {{"relative_l2", number_or_null(f.relative_l2)},
                         {"max_abs", number_or_null(f.max_abs)},
+                        {"max_relative", number_or_null(f.max_relative)},
+                        {"rmse", number_or_null(f.rmse)},
                         {"cosine", number_or_null(f.cosine)},
                         {"elements", f.elements},
                         {"non_finite", f.non_finite}};
     const auto& cm = options.class_map_outputs;
-    if (std::find(cm.begin(), cm.end(), names[i]) != cm.end())
-      j["argmax_agreement"] = argmax_agreement(reference[i], actual[i], options.channel_axis);
+    if (std::find(cm.begin(), cm.end(), names[i]) != cm.end()) {
+      const double agreement = argmax_agreement(reference[i], actual[i], options.channel_axis);
+      j["argmax_agreement"] = agreement;
+      worst_argmax = std::min(worst_argmax, agreement);
+      any_class_map = true;
+    }
     outputs[names[i]] = std::move(j);
-    // NaN is the worst of all: it must not vanish from the summary.
-    worst_rel = std::isnan(f.relative_l2) || std::isnan(worst_rel) ? std::nan("") : std::max(worst_rel, f.relative_l2);
-    worst_abs = std::isnan(f.max_abs) || std::isnan(worst_abs) ? std::nan("") : std::max(worst_abs, f.max_abs);
-    worst_cos = std::isnan(f.cosine) || std::isnan(worst_cos) ? std::nan("") : std::min(worst_cos, f.cosine);
+    worst_rel = worse(worst_rel, f.relative_l2, true);
+    worst_abs = worse(worst_abs, f.max_abs, true);
+    worst_max_rel = worse(worst_max_rel, f.max_relative, true);
+    worst_cos = worse(worst_cos, f.cosine, false);
   }
-  return {{"outputs", std::move(outputs)},
-          {"max_relative_l2", number_or_null(worst_rel)},
-          {"max_abs", number_or_null(worst_abs)},
-          {"min_cosine", number_or_null(worst_cos)}};
+  nlohmann::json j = {{"outputs", std::move(outputs)},
+                      {"max_relative_l2", number_or_null(worst_rel)},
+                      {"max_abs", number_or_null(worst_abs)},
+                      {"max_relative", number_or_null(worst_max_rel)},
+                      {"min_cosine", number_or_null(worst_cos)}};
+  if (any_class_map) j["min_argmax_agreement"] = worst_argmax;
+  return j;
 }
 
 nlohmann::json to_json(const DetectionAgreement& a) {

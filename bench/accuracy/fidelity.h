@@ -3,8 +3,13 @@
 //
 //   relative L2   ‖a − r‖₂ / ‖r‖₂  (0 when both are zero, +inf when only r is)
 //   max abs       max |a − r|
+//   max relative  max |a − r| / max |r|: the worst error against the reference's range
+//                 (element-wise |a − r| / |r| is dominated by values near zero, which in
+//                 logits and activations say nothing about accuracy); 0 / +inf as above
+//   RMSE          √(Σ (a − r)² / n)
 //   cosine        a·r / (‖a‖₂ ‖r‖₂)  (1 when both are zero, 0 when only one is)
-//   argmax agreement (class maps)   fraction of positions whose arg-max class is the same
+//   argmax agreement (class maps, class logits)   fraction of positions whose arg-max
+//                                   class (top-1) is the same
 //   detection agreement             COCO evaluation of the backend's detections with the
 //                                   reference's detections as ground truth (each a
 //                                   non-crowd box of area w·h): 1.0 means the same boxes
@@ -29,6 +34,8 @@ namespace eb::bench {
 struct TensorFidelity {
   double relative_l2 = 0;
   double max_abs = 0;
+  double max_relative = 0;
+  double rmse = 0;
   double cosine = 1;
   std::size_t elements = 0;
   std::size_t non_finite = 0;  // in the backend's output
@@ -55,12 +62,13 @@ DetectionAgreement detection_agreement(std::span<const CocoDetection> reference,
 
 struct FidelityOptions {
   std::vector<std::string> class_map_outputs;  // outputs that are per-position class logits
-  int channel_axis = 1;
+  int channel_axis = 1;                        // their class axis (negative: from the end)
 };
 
-// {"outputs": {NAME: {"relative_l2", "max_abs", "cosine", "elements", "non_finite"
-//                     [, "argmax_agreement"]}, ...},
-//  "max_relative_l2", "max_abs", "min_cosine"}: the worst over the outputs.
+// {"outputs": {NAME: {"relative_l2", "max_abs", "max_relative", "rmse", "cosine", "elements",
+//                     "non_finite" [, "argmax_agreement"]}, ...},
+//  "max_relative_l2", "max_abs", "max_relative", "min_cosine" [, "min_argmax_agreement"]}:
+// the worst over the outputs.
 // Throws std::invalid_argument when the three lists differ in length or shapes differ.
 nlohmann::json fidelity_json(std::span<const std::string> names, std::span<const Tensor> reference,
                              std::span<const Tensor> actual, const FidelityOptions& options = {});

@@ -13,6 +13,8 @@ TEST(Fidelity, KnownVectors) {
   const TensorFidelity f = compare_tensors(Tensor::from_f32({3}, {1, 2, 3}), Tensor::from_f32({3}, {1, 2, 4}));
   EXPECT_DOUBLE_EQ(f.relative_l2, 1 / std::sqrt(14.0));
   EXPECT_DOUBLE_EQ(f.max_abs, 1.0);
+  EXPECT_DOUBLE_EQ(f.max_relative, 1.0 / 3.0);  // max |a − r| = 1 over max |r| = 3
+  EXPECT_DOUBLE_EQ(f.rmse, std::sqrt(1.0 / 3.0));
   EXPECT_DOUBLE_EQ(f.cosine, 17 / (std::sqrt(14.0) * std::sqrt(21.0)));
   EXPECT_EQ(f.elements, 3u);
   EXPECT_EQ(f.non_finite, 0u);
@@ -31,6 +33,9 @@ TEST(Fidelity, IdenticalOppositeAndZero) {
   EXPECT_EQ(compare_tensors(zero, zero).relative_l2, 0.0);
   EXPECT_EQ(compare_tensors(zero, zero).cosine, 1.0);
   EXPECT_TRUE(std::isinf(compare_tensors(zero, r).relative_l2));
+  EXPECT_TRUE(std::isinf(compare_tensors(zero, r).max_relative));
+  EXPECT_EQ(compare_tensors(zero, zero).max_relative, 0.0);
+  EXPECT_DOUBLE_EQ(compare_tensors(zero, r).rmse, std::sqrt((1 + 4 + 9 + 0.25) / 4.0));
   EXPECT_EQ(compare_tensors(zero, r).cosine, 0.0);
 }
 
@@ -45,6 +50,12 @@ TEST(Fidelity, NonFiniteOutputsShow) {
   EXPECT_EQ(f.non_finite, 1u);
   EXPECT_TRUE(std::isnan(f.relative_l2));
   EXPECT_TRUE(std::isnan(f.max_abs));
+  EXPECT_TRUE(std::isnan(f.max_relative));
+  EXPECT_TRUE(std::isnan(f.rmse));
+  // A NaN first, finite values after it: the NaN still shows.
+  const TensorFidelity first = compare_tensors(Tensor::from_f32({3}, {1, 2, 3}), Tensor::from_f32({3}, {NAN, 2, 3}));
+  EXPECT_TRUE(std::isnan(first.max_abs));
+  EXPECT_TRUE(std::isnan(first.max_relative));
 }
 
 TEST(Fidelity, ShapeMismatchThrows) {
@@ -73,6 +84,14 @@ TEST(Fidelity, JsonHasEveryOutputAndTheWorst) {
   EXPECT_DOUBLE_EQ(j["max_abs"].get<double>(), 1.0);
   EXPECT_DOUBLE_EQ(j["max_relative_l2"].get<double>(), std::sqrt(2.0));
   EXPECT_DOUBLE_EQ(j["min_cosine"].get<double>(), 0.0);
+  EXPECT_DOUBLE_EQ(j["max_relative"].get<double>(), 1.0);  // logits: 1 / 1; depth: 0.5 / 2
+  EXPECT_DOUBLE_EQ(j["outputs"]["depth"]["rmse"].get<double>(), std::sqrt(0.125));
+  EXPECT_DOUBLE_EQ(j["min_argmax_agreement"].get<double>(), 0.0);
+  EXPECT_FALSE(fidelity_json(names, ref, ref).contains("min_argmax_agreement"));  // no class map named
+  // A NaN anywhere makes the worst figure null (not finite), never a smaller number.
+  const std::vector<Tensor> nan = {Tensor::from_f32({1, 2, 1, 1}, {1, 0}), Tensor::from_f32({2}, {NAN, 2})};
+  EXPECT_TRUE(fidelity_json(names, ref, nan)["max_abs"].is_null());
+  EXPECT_TRUE(fidelity_json(names, ref, nan)["min_cosine"].is_null());
   EXPECT_THROW(fidelity_json(names, ref, std::vector<Tensor>{act[0]}), std::invalid_argument);
 }
 

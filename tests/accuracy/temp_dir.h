@@ -8,6 +8,10 @@
 #include <unistd.h>
 
 namespace eb::test {
+// An inline namespace of its own: tests/cli/cli_runner.h (used by this folder's end-to-end
+// tests) has another eb::test::TempDir, and two classes of one name in one program break
+// the one-definition rule.
+inline namespace accuracy_scratch {
 
 class TempDir {
  public:
@@ -31,4 +35,5 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+}  // namespace accuracy_scratch
 }  // namespace eb::test

@@ -123,7 +123,10 @@ TEST(Cli, RunWritesARecord) {
   const auto r = run_cli({"run", "--model", kModel, "--backend", "reference", "--iterations", "2", "--warmup", "1", "--out",
                           tmp / "out"});
   ASSERT_EQ(r.status, 0) << r.err;
-  EXPECT_TRUE(r.err.empty()) << r.err;
+  // stderr carries only the progress line (runs longer than a second) and warnings (a
+  // noisy host's CV above 5%): no error.
+  for (const auto& line : r.err_lines())
+    EXPECT_TRUE(line.rfind("[reference] ", 0) == 0 || line.rfind("edgebench: warning: ", 0) == 0) << line;
   EXPECT_TRUE(Contains(r.out, "(measured, steady_clock)"));
   const auto written = files_under(tmp.path() / "out");
   ASSERT_EQ(written.size(), 1u);

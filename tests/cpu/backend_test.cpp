@@ -4,6 +4,7 @@
 #include "tests/cpu/conformance.h"
 
 #include "backends/cpu/memory_plan.h"
+#include "backends/cpu/unavailable_backend.h"
 #include "backends/cpu/power_model.h"
 #include "core/fold_batch_norm.h"
 #include "core/partition.h"
@@ -61,6 +62,30 @@ TEST(CpuBackend, TakesEveryNodeOfEveryModel) {
     const PartitionPlan plan = plan_partitions(g, *backend, {});
     EXPECT_EQ(plan.delegated_nodes, plan.total_nodes) << w->name() << ": " << plan.summary();
   }
+}
+
+// What a build without oneDNN registers as "cpu": listed, never available, and saying why.
+TEST(CpuBackend, PlaceholderWithoutOneDnnSaysWhy) {
+  const auto b = make_cpu_unavailable_backend();
+  EXPECT_EQ(b->name(), "cpu");
+  const Probe p = b->probe();
+  EXPECT_FALSE(p.available);
+  EXPECT_NE(p.reason.find("oneDNN"), std::string::npos) << p.reason;
+  EXPECT_NE(p.reason.find("libdnnl-dev"), std::string::npos) << p.reason;
+  GraphBuilder g("one");
+  g.output(g.add(OpKind::relu, NoAttrs{}, {g.input("x", {4})}, "y"));
+  const Graph graph = g.finish();
+  EXPECT_FALSE(b->supports(graph, graph.nodes[0], {}));
+  EXPECT_THROW(b->compile(graph, Weights{}, {}), std::runtime_error);
+}
+
+// The probe names the instruction set oneDNN dispatches to (it refuses CPUs where oneDNN
+// has only reference kernels; this machine has JIT kernels, or the suite could not run).
+TEST(CpuBackend, ProbeNamesTheInstructionSet) {
+  EB_REQUIRE_CPU();
+  const Probe p = make_cpu_backend()->probe();
+  ASSERT_TRUE(p.available) << p.reason;
+  EXPECT_TRUE(p.device.find("avx") != std::string::npos || p.device.find("sse41") != std::string::npos) << p.device;
 }
 
 TEST(CpuBackend, RefusesNonF32Tensors) {

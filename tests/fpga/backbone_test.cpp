@@ -131,6 +131,8 @@ TEST(FpgaBackbone, CycleModelChargesEveryNodeAndPrintsItsBreakdown) {
   EXPECT_EQ(power->provenance.kind, Provenance::Kind::modeled);
   EXPECT_GT(power->watts, 3.5);
   EXPECT_LT(power->watts, 9.0);
+  std::printf("modeled board power %.2f W (activity %.3f, DDR %.1f MB per frame), energy %.1f mJ per frame\n", power->watts,
+              power->activity, static_cast<double>(r.ddr_bytes) / 1e6, power->joules * 1e3);
   RecordProperty("modeled_power_w", std::to_string(power->watts));
   RecordProperty("modeled_energy_mj", std::to_string(power->joules * 1e3));
 }

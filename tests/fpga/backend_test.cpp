@@ -10,8 +10,10 @@
 #include "core/partition.h"
 #include "core/reference/reference_backend.h"
 #include "core/registry.h"
+#include "core/fold_batch_norm.h"
 #include "core/seeded_init.h"
 #include "models/m3vit/m3vit.h"
+#include "models/workload.h"
 
 namespace eb::fpga {
 namespace {
@@ -47,6 +49,12 @@ TEST(FpgaBackend, ProbeSaysItRunsAsCSimulationWithModeledTiming) {
   EXPECT_NE(p.device.find("C simulation"), std::string::npos) << p.device;
   EXPECT_NE(p.device.find("no FPGA board"), std::string::npos) << p.device;
   EXPECT_NE(p.device.find("modeled"), std::string::npos) << p.device;
+  // `edgebench list` shows whether the XRT runner is built (and if not, what to install).
+#ifdef EB_FPGA_HAVE_XRT
+  EXPECT_NE(p.device.find("runner built"), std::string::npos) << p.device;
+#else
+  EXPECT_NE(p.device.find("install libxrt-dev"), std::string::npos) << p.device;
+#endif
   EXPECT_EQ(b->precisions(), std::vector<Precision>{Precision::fixed});
 }
 
@@ -183,6 +191,77 @@ TEST(FpgaBackend, Im2colConvolutionsMatchTheReference) {
   const Graph g = b.finish();
   for (const Node& n : g.nodes) EXPECT_TRUE(make_fpga_backend()->supports(g, n, {})) << n.name;
   EXPECT_LT(against_reference(g), 5e-3);
+}
+
+TEST(FpgaBackend, MobileDetRunsItsOneGroupConvolutionsOnTheDatapath) {
+  const WorkloadRegistry workloads = make_workload_registry();
+  for (const char* model : {"mobiledet-cpu", "mobiledet-edgetpu", "mobiledet-dsp", "mobiledet-gpu"}) {
+    const Workload& w = workloads.get(model);
+    const Graph declared = w.build({});
+    const FoldedModel m = fold_batch_norm(declared, w.make_weights(declared, 1));  // as every backend sees it
+    const PartitionPlan plan = plan_partitions(m.graph, *make_fpga_backend(), {});
+    RecordProperty(model, plan.summary());
+    std::vector<bool> on_fpga(m.graph.nodes.size(), false);
+    for (const Partition& p : plan.partitions)
+      for (std::size_t i : p.nodes) on_fpga[i] = p.backend == "fpga";
+    for (std::size_t i = 0; i < m.graph.nodes.size(); ++i) {
+      const Node& n = m.graph.nodes[i];
+      if (n.op != OpKind::conv2d) continue;
+      // One-group convolutions (1×1 and full) as im2col on the linear unit, when the output
+      // stage has their activation; depthwise ones, and the squeeze-and-excite gates' sigmoid
+      // convolutions (on a 1×1 pooled map), on the host.
+      const auto& a = n.attr<Conv2dAttrs>();
+      const bool fused = a.act == Activation::none || a.act == Activation::relu || a.act == Activation::relu6 ||
+                         a.act == Activation::hardswish;
+      EXPECT_EQ(on_fpga[i], a.groups == 1 && fused) << model << ": " << n.name;
+    }
+    // Nearly all MACs are in the one-group convolutions; the plan reports the split.
+    EXPECT_GT(static_cast<double>(plan.delegated_macs), 0.9 * static_cast<double>(plan.total_macs)) << plan.summary();
+    EXPECT_LT(plan.delegated_nodes, plan.total_nodes) << plan.summary();
+    EXPECT_NE(plan.summary().find("fallback: conv2d"), std::string::npos) << plan.summary();
+  }
+}
+
+TEST(FpgaBackend, PartitionedRunIsChargedForTheDatapathPartsOnly) {
+  // conv (datapath) → depthwise conv (host) → conv (datapath): two fpga partitions.
+  GraphBuilder b("cnn");
+  const auto x = b.input("x", {1, 16, 8, 8});
+  const auto w0 = b.weight("w0", {32, 16, 1, 1}, WeightInit::uniform(-0.2, 0.2));
+  const auto a = b.add(OpKind::conv2d, Conv2dAttrs{}, {x, w0}, "expand");
+  Conv2dAttrs dw;
+  dw.groups = 32;
+  dw.pad = {1, 1, 1, 1};
+  const auto wd = b.weight("wd", {32, 1, 3, 3}, WeightInit::uniform(-0.3, 0.3));
+  const auto d = b.add(OpKind::conv2d, dw, {a, wd}, "depthwise");
+  const auto w1 = b.weight("w1", {16, 32, 1, 1}, WeightInit::uniform(-0.2, 0.2));
+  b.output(b.add(OpKind::conv2d, Conv2dAttrs{}, {d, w1}, "project"));
+  const Graph g = b.finish();
+  const Weights wt = init_weights(g, 4);
+  const auto in = random_inputs(g, 5);
+  PartitionPlan plan;
+  auto exe = compile_partitioned(g, wt, *make_fpga_backend(), *make_reference_backend(), {}, &plan);
+  ASSERT_EQ(plan.partitions.size(), 3u) << plan.summary();
+  const auto got = exe->run(in);
+  const auto want = make_reference_backend()->compile(g, wt, {})->run(in);
+  EXPECT_LT(max_abs_diff(got[0], want[0]), 2e-3);
+
+  // The device time is the sum of the datapath partitions' modeled times (a convolution's
+  // cycles depend on its shapes only); the host partition adds none.
+  double sum = 0;
+  for (std::size_t i = 0; i < plan.partitions.size(); ++i) {
+    if (plan.partitions[i].backend != "fpga") continue;
+    const Graph sub = extract_subgraph(g, plan.partitions[i], "part" + std::to_string(i));
+    Weights sw;
+    for (const auto& spec : sub.weights) sw.set(spec.name, wt.get(spec.name));
+    auto part = make_fpga_backend()->compile(sub, sw, {});
+    part->run(random_inputs(sub, 6));
+    sum += part->last_device_time().value().ns;
+  }
+  const auto dt = exe->last_device_time();
+  ASSERT_TRUE(dt.has_value());
+  EXPECT_EQ(dt->provenance.kind, Provenance::Kind::modeled);
+  EXPECT_GT(sum, 0.0);
+  EXPECT_NEAR(dt->ns, sum, 1e-9 * sum);
 }
 
 TEST(FpgaBackend, ImagesOfABatchAreComputedIndependentlyAndRunsRepeat) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
 
 #include "core/partition.h"
 #include "core/reference/reference_backend.h"
@@ -25,7 +26,9 @@ class FakeBackend final : public Backend {
     compiled.push_back(g.name);
     for (const auto& n : g.nodes)
       if (!supports(g, n, o)) throw std::logic_error("fake backend given unsupported node " + n.name);
-    return std::make_unique<Exe>(ref_->compile(g, w, o));
+    auto exe = std::make_unique<Exe>(ref_->compile(g, w, o));
+    exe->graph = g.name;
+    return exe;
   }
   mutable std::vector<std::string> compiled;  // graph names, to see what was compiled
 
@@ -34,7 +37,11 @@ class FakeBackend final : public Backend {
     explicit Exe(std::unique_ptr<Executable> e) : inner(std::move(e)) {}
     std::vector<Tensor> run(std::span<const Tensor> in) override { return inner->run(in); }
     std::optional<DeviceTime> last_device_time() const override { return DeviceTime{1000, Provenance::modeled("fake")}; }
+    std::map<std::string, std::string> info() const override {
+      return {{"fake.clock", "1 GHz"}, {"fake.graph", graph}};
+    }
     std::unique_ptr<Executable> inner;
+    std::string graph;
   };
   std::unique_ptr<Backend> ref_ = make_reference_backend();
 };
@@ -155,10 +162,23 @@ TEST(Partition, CompiledPartitionsMatchPureReference) {
   EXPECT_NE(got[0], got[0].reshaped({4, 8}));  // (guard: equality does look at the shape)
   ASSERT_TRUE(exe->last_device_time().has_value());
   EXPECT_EQ(exe->last_device_time()->ns, 3000);  // three fake partitions of 1 µs
+  // The fake partitions (which do not profile) appear as one entry each; the reference
+  // partitions as their nodes: a, b, c, d, e, f, g in order.
   const auto prof = exe->last_profile();
-  ASSERT_EQ(prof.size(), 5u);
-  EXPECT_NE(prof[1].op.find("reference"), std::string::npos);
-  EXPECT_NE(prof[0].op.find("fake"), std::string::npos);
+  ASSERT_EQ(prof.size(), 7u);
+  EXPECT_EQ(prof[0].op, "partition:fake");
+  EXPECT_EQ(prof[1].node, "b");
+  EXPECT_EQ(prof[1].op, "gelu");
+  EXPECT_EQ(prof[3].node, "d");
+  EXPECT_EQ(prof[5].node, "f");
+  EXPECT_EQ(prof[6].op, "partition:fake");
+  // Facts the partitions agree on are kept once; differing ones per partition.
+  const auto info = exe->info();
+  EXPECT_EQ(info.at("fake.clock"), "1 GHz");
+  EXPECT_EQ(info.at("partitions"), "5");
+  EXPECT_FALSE(info.contains("fake.graph"));
+  EXPECT_EQ(info.at("g/partition0:fake.fake.graph"), "g/partition0:fake");
+  EXPECT_EQ(info.at("g/partition4:fake.fake.graph"), "g/partition4:fake");
   // Running twice gives the same answer (nothing consumed by the first run).
   EXPECT_EQ(exe->run(in)[0], want[0]);
 }

@@ -1,0 +1,56 @@
+// Calibration for post-training quantisation: the float graph is run on N seeded
+// representative inputs (TFLite's representative_dataset) and the min and max of every
+// tensor are recorded. Convolutions and linear layers whose activation TFLite does not
+// fuse (hard-swish, logistic, hard-sigmoid) also record their pre-activation output,
+// which becomes a tensor of its own in the quantised graph ("<node>:preact").
+//
+// Representative inputs: a backend sees only the graph, not the data set, so they are
+// synthesised from (seed, input name, sample) with eb::Rng — for image tensors
+// [N, C, H, W] a smooth scene (per-channel gradient, a few flat rectangles, a little
+// noise), otherwise uniform values — within the input range [lo, hi] (default [−1, 1], the
+// SSD/MobileDet preprocessing; "edgetpu.calibration.range" = "lo,hi").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+#include "core/weights.h"
+
+namespace eb::edgetpu {
+
+struct Range {
+  float min = 0;
+  float max = 0;
+};
+
+struct CalibrationSettings {
+  int samples = 8;
+  std::uint64_t seed = 0;
+  float input_lo = -1.0f;
+  float input_hi = 1.0f;
+
+  // Reads "edgetpu.calibration" (samples, >= 1), "edgetpu.calibration.seed",
+  // "edgetpu.calibration.range" ("lo,hi"); throws std::invalid_argument on a bad value.
+  static CalibrationSettings from_options(const std::map<std::string, std::string>& extra);
+};
+
+// Name under which a node's pre-activation output is recorded.
+std::string preact_name(const std::string& node);
+// Whether TFLite keeps this activation as a separate op after conv / linear.
+bool activation_is_separate(Activation a);
+
+// Sample `sample` of the representative inputs, in graph.inputs order.
+std::vector<Tensor> representative_inputs(const Graph& graph, const CalibrationSettings& s, int sample);
+
+// Runs the float reference kernels on every sample; ranges by tensor name (inputs, node
+// outputs, pre-activations).
+std::map<std::string, Range> calibrate(const Graph& graph, const Weights& weights, const CalibrationSettings& s);
+
+// The same, on the given input sets (for tests and for callers with real data).
+std::map<std::string, Range> calibrate_on(const Graph& graph, const Weights& weights,
+                                          const std::vector<std::vector<Tensor>>& samples);
+
+}  // namespace eb::edgetpu

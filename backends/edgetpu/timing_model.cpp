@@ -1,0 +1,164 @@
+#include "backends/edgetpu/timing_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "core/shape_inference.h"
+
+namespace eb::edgetpu {
+namespace {
+
+double number(const std::map<std::string, std::string>& extra, const std::string& key, double fallback, double lo, double hi) {
+  auto it = extra.find(key);
+  if (it == extra.end()) return fallback;
+  std::size_t used = 0;
+  double v = 0;
+  try {
+    v = std::stod(it->second, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != it->second.size() || !(v >= lo && v <= hi))
+    throw std::invalid_argument(fmt::format("edgetpu: option {}='{}' must be a number in [{}, {}]", key, it->second, lo, hi));
+  return v;
+}
+
+double ceil_div(std::int64_t a, std::int64_t b) { return static_cast<double>((a + b - 1) / b); }
+
+}  // namespace
+
+TpuParams TpuParams::from_options(const std::map<std::string, std::string>& extra) {
+  TpuParams p;
+  p.array_rows = static_cast<int>(number(extra, "edgetpu.array_rows", p.array_rows, 1, 4096));
+  p.array_cols = static_cast<int>(number(extra, "edgetpu.array_cols", p.array_cols, 1, 4096));
+  if (auto it = extra.find("edgetpu.clock"); it != extra.end()) {
+    if (it->second == "max") p.clock_mhz = 500;
+    else if (it->second == "std") p.clock_mhz = 250;
+    else throw std::invalid_argument("edgetpu: option edgetpu.clock='" + it->second + "' must be 'max' (500 MHz) or 'std' (250 MHz)");
+    p.clock = it->second;
+  }
+  p.cache_mib = number(extra, "edgetpu.cache_mib", p.cache_mib, 0, 1024);
+  if (auto it = extra.find("edgetpu.link"); it != extra.end()) {
+    if (it->second == "usb3") {
+      p.link_mb_s = 320;
+      p.invoke_overhead_us = 300;
+    } else if (it->second == "pcie") {
+      p.link_mb_s = 400;
+      p.invoke_overhead_us = 50;
+    } else {
+      throw std::invalid_argument("edgetpu: option edgetpu.link='" + it->second + "' must be 'usb3' or 'pcie'");
+    }
+    p.link = it->second;
+  }
+  p.link_mb_s = number(extra, "edgetpu.link_mb_s", p.link_mb_s, 1e-3, 1e6);
+  p.invoke_overhead_us = number(extra, "edgetpu.invoke_overhead_us", p.invoke_overhead_us, 0, 1e7);
+  p.idle_w = number(extra, "edgetpu.idle_w", p.idle_w, 0, 1000);
+  p.w_per_tops = number(extra, "edgetpu.w_per_tops", p.w_per_tops, 0, 1000);
+  return p;
+}
+
+std::string TpuParams::describe() const {
+  return fmt::format("edgetpu-model({}x{} int8 MAC @ {} MHz ({}), {} MiB parameter cache, {} {} MB/s, {} us/invoke)", array_rows,
+                     array_cols, clock_mhz, clock, cache_mib, link, link_mb_s, invoke_overhead_us);
+}
+
+std::map<std::string, std::string> TpuParams::as_info() const {
+  return {
+      {"edgetpu.model", describe()},
+      {"edgetpu.model.array", fmt::format("{}x{}", array_rows, array_cols)},
+      {"edgetpu.model.clock_mhz", fmt::format("{}", clock_mhz)},
+      {"edgetpu.model.peak_tops", fmt::format("{:.3f}", peak_tops())},
+      {"edgetpu.model.cache_mib", fmt::format("{}", cache_mib)},
+      {"edgetpu.model.link", link},
+      {"edgetpu.model.link_mb_s", fmt::format("{}", link_mb_s)},
+      {"edgetpu.model.invoke_overhead_us", fmt::format("{}", invoke_overhead_us)},
+      {"edgetpu.model.layer_overhead_cycles", fmt::format("{}", layer_overhead_cycles)},
+      {"edgetpu.model.power", fmt::format("idle {} W + {} W/TOPS x {:.3f} TOPS x utilisation (assumed)", idle_w, w_per_tops, peak_tops())},
+  };
+}
+
+LayerWork layer_work(const Graph& graph, const Node& node, const TpuParams& p) {
+  LayerWork w;
+  w.node = node.name;
+  w.op = std::string(op_name(node.op));
+  const auto shapes = input_shapes(graph, node);
+  const Shape& out = graph.info(node.name).shape;
+  w.macs = node_macs(node, shapes, out);
+  const std::int64_t R = p.array_rows, C = p.array_cols;
+  for (const auto& in : node.inputs)
+    if (graph.is_weight(in)) {
+      const auto& s = graph.info(in).shape;
+      // Conv / linear biases are int32 (1-D), every other parameter int8.
+      const bool bias = s.size() == 1 && (node.op == OpKind::conv2d || node.op == OpKind::linear);
+      w.param_bytes += numel(s) * (bias ? 4 : 1);
+    }
+  switch (node.op) {
+    case OpKind::conv2d: {
+      const auto& a = node.attr<Conv2dAttrs>();
+      const Shape& ws = shapes[1];
+      const std::int64_t pixels = out[0] * out[2] * out[3];
+      const std::int64_t icpg = ws[1], taps = ws[2] * ws[3], ocpg = ws[0] / a.groups;
+      if (a.groups > 1 && icpg == 1 && ocpg == 1)
+        w.array_cycles = ceil_div(a.groups, C) * ceil_div(taps, R) * static_cast<double>(pixels);
+      else
+        w.array_cycles = static_cast<double>(a.groups) * ceil_div(icpg * taps, R) * ceil_div(ocpg, C) * static_cast<double>(pixels);
+      break;
+    }
+    case OpKind::linear: {
+      const Shape& ws = shapes[1];
+      const std::int64_t rows = numel(out) / ws[0];
+      w.array_cycles = ceil_div(ws[1], R) * ceil_div(ws[0], C) * static_cast<double>(rows);
+      break;
+    }
+    case OpKind::reshape: w.array_cycles = 0; break;  // a view: no data moves
+    default: {
+      std::int64_t elems = numel(out);
+      for (const auto& s : shapes) elems = std::max(elems, numel(s));
+      w.array_cycles = ceil_div(elems, C);
+      break;
+    }
+  }
+  if (node.op != OpKind::reshape) w.array_cycles += p.layer_overhead_cycles;
+  return w;
+}
+
+TimingReport model_timing(const std::vector<LayerWork>& layers, std::int64_t io_bytes, const TpuParams& p) {
+  TimingReport r;
+  const double ns_per_cycle = 1e3 / p.clock_mhz;
+  const double bytes_per_ns = p.link_mb_s * 1e6 / 1e9;
+  const auto cache_bytes = static_cast<std::int64_t>(p.cache_mib * 1024.0 * 1024.0);
+  std::int64_t used = 0;
+  for (const auto& l : layers) {
+    LayerTime t;
+    t.node = l.node;
+    t.op = l.op;
+    t.compute_ns = l.array_cycles * ns_per_cycle;
+    // The compiler caches parameters layer by layer, in order, while they fit.
+    if (l.param_bytes > 0 && used + l.param_bytes <= cache_bytes) {
+      used += l.param_bytes;
+      r.cached_bytes += l.param_bytes;
+    } else if (l.param_bytes > 0) {
+      t.cached = false;
+      t.stream_ns = static_cast<double>(l.param_bytes) / bytes_per_ns;
+      r.streamed_bytes += l.param_bytes;
+    }
+    t.ns = std::max(t.compute_ns, t.stream_ns);
+    r.total_ns += t.ns;
+    r.macs += l.macs;
+    r.param_bytes += l.param_bytes;
+    r.layers.push_back(std::move(t));
+  }
+  r.invoke_ns = p.invoke_overhead_us * 1e3;
+  r.transfer_ns = static_cast<double>(io_bytes) / bytes_per_ns;
+  r.total_ns += r.invoke_ns + r.transfer_ns;
+  const double peak_macs_per_ns = p.array_rows * p.array_cols * p.clock_mhz * 1e6 / 1e9;
+  r.utilisation = r.total_ns > 0 ? static_cast<double>(r.macs) / (peak_macs_per_ns * r.total_ns) : 0;
+  r.watts = p.idle_w + p.w_per_tops * p.peak_tops() * r.utilisation;
+  r.joules = r.watts * r.total_ns * 1e-9;
+  return r;
+}
+
+}  // namespace eb::edgetpu

@@ -1,0 +1,17 @@
+#include "fuzz/targets.h"
+
+#include <array>
+
+namespace eb::fuzz {
+
+std::span<const Target> targets() {
+  static constexpr std::array kTargets = {
+      Target{"safetensors", safetensors_file},
+      Target{"coco", coco_annotations},
+      Target{"meter", meter_log},
+      Target{"image", image_file},
+  };
+  return kTargets;
+}
+
+}  // namespace eb::fuzz

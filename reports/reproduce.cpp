@@ -1,0 +1,247 @@
+#include "reports/reproduce.h"
+
+#include <algorithm>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "core/partition.h"
+#include "reports/text_format.h"
+
+namespace eb::reports {
+namespace {
+
+const std::vector<PaperMatrix>& matrices() {
+  static const std::vector<PaperMatrix> m = {
+      {"edge-moe", "Edge-MoE (Sarkar et al., ICCAD 2023)", {"m3vit-backbone"}},
+      {"mobiledet", "MobileDets (Xiong et al., CVPR 2021; TF1 detection zoo)",
+       {"mobiledet-cpu", "mobiledet-edgetpu", "mobiledet-dsp", "mobiledet-gpu"}},
+  };
+  return m;
+}
+
+Precision precision_for(const Backend& b) {
+  const auto ps = b.precisions();
+  if (ps.empty() || std::find(ps.begin(), ps.end(), Precision::fp32) != ps.end()) return Precision::fp32;
+  return ps.front();  // the fpga datapath computes only in fixed point
+}
+
+// Which of our backends a published device corresponds to ("" when none does).
+std::string backend_for_device(const std::string& device) {
+  const auto has = [&](const char* s) { return device.find(s) != std::string::npos; };
+  if (has("FPGA")) return "fpga";
+  if (has("Edge TPU")) return "edgetpu";
+  if (has("DSP")) return "dsp";
+  if (has("Jetson") || has("GPU")) return "gpu";
+  if (has("CPU")) return "cpu";
+  return "";
+}
+
+std::string with_precision(const std::string& device, const std::string& precision) {
+  return precision.empty() ? device : device + ", " + precision;
+}
+
+const RecordView* find_record(const std::vector<RecordView>& ours, const std::string& workload, const std::string& backend) {
+  for (const auto& r : ours)
+    if (r.model == workload && r.backend == backend) return &r;
+  return nullptr;
+}
+
+// "auto,model" needs a power model for the backend; without one, plain "auto".
+bench::PreparedJob prepare_with_power_fallback(bench::JobSpec spec, const BackendRegistry& backends,
+                                               const WorkloadRegistry& workloads) {
+  if (spec.power == "auto,model") {
+    try {
+      return bench::prepare_job(spec, backends, workloads);
+    } catch (const std::exception&) {
+      spec.power = "auto";
+    }
+  }
+  return bench::prepare_job(spec, backends, workloads);
+}
+
+}  // namespace
+
+std::vector<std::string> known_papers() {
+  std::vector<std::string> out;
+  for (const auto& m : matrices()) out.push_back(m.paper);
+  return out;
+}
+
+PaperMatrix paper_matrix(const std::string& paper) {
+  for (const auto& m : matrices())
+    if (m.paper == paper) return m;
+  std::string known;
+  for (const auto& p : known_papers()) known += (known.empty() ? "" : ", ") + p;
+  throw std::invalid_argument(fmt::format("unknown paper '{}' (known: {})", paper, known));
+}
+
+bench::MeasureSettings reproduce_measure(const ReproduceSettings& s) {
+  bench::MeasureSettings m;
+  if (s.quick) {
+    m.warmup = bench::WarmupSpec::queries(0);
+    m.stop = bench::StopRule::fixed(2);
+    m.iterations_shorthand = true;
+  } else {
+    m.warmup = bench::WarmupSpec::queries(1);
+    m.stop.min_queries = 10;
+    m.stop.min_duration = std::chrono::seconds(1);
+    m.stop.max_queries = 1000;
+    m.profile_runs = 3;  // the report's per-node profile
+  }
+  m.order_seed = derive_seed(s.seed, "sample-order");
+  return m;
+}
+
+ReproducePlan plan_reproduction(const PaperMatrix& m, const ReproduceSettings& s, const BackendRegistry& backends,
+                                const WorkloadRegistry& workloads) {
+  std::vector<const Backend*> chosen;
+  if (s.backends.empty()) {
+    for (const Backend* b : backends.all())
+      if (b->name() != "reference" && b->probe().available) chosen.push_back(b);
+  } else {
+    for (const auto& name : s.backends) {
+      const Backend* b = backends.find(name);
+      if (!b) throw bench::InvalidJob(fmt::format("unknown backend '{}'", name));
+      chosen.push_back(b);
+    }
+  }
+  ReproducePlan plan;
+  if (s.backends.empty())
+    for (const Backend* b : backends.all())
+      if (b->name() != "reference" && !b->probe().available)
+        plan.skipped.push_back(fmt::format("{}: not available here ({})", b->name(), b->probe().reason));
+  for (const auto& w : m.workloads) {
+    for (const Backend* b : chosen) {
+      bench::JobSpec spec;
+      spec.model = w;
+      spec.backend = std::string(b->name());
+      spec.seed = s.seed;
+      spec.compile.precision = precision_for(*b);
+      spec.measure = reproduce_measure(s);
+      spec.samples = s.quick ? 1 : 2;
+      spec.power = s.power;
+      spec.command_line = fmt::format("edgebench reproduce {}{} (job {} on {})", m.paper, s.quick ? " --quick" : "", w, b->name());
+      const std::string label = fmt::format("{} on {} ({})", w, b->name(), precision_name(spec.compile.precision));
+      try {
+        bench::PreparedJob job = prepare_with_power_fallback(spec, backends, workloads);
+        const PartitionPlan p = plan_partitions(job.folded.graph, *job.backend, spec.compile);
+        if (b->name() != "reference" && 2 * p.delegated_macs < p.total_macs) {
+          plan.skipped.push_back(fmt::format("{}: the backend would run under half of its multiply-accumulates, the rest "
+                                             "falling back to the reference ({})", label, p.summary()));
+          continue;
+        }
+        plan.jobs.push_back({std::move(job), label});
+      } catch (const std::exception& e) {
+        plan.skipped.push_back(fmt::format("{}: {}", label, e.what()));
+      }
+    }
+  }
+  return plan;
+}
+
+SideBySide side_by_side(const PublishedSet& published, const std::vector<RecordView>& ours) {
+  SideBySide t;
+  std::map<std::string, int> cite;
+  const auto ref = [&](const std::string& c) {
+    if (!cite.contains(c)) {
+      cite[c] = static_cast<int>(cite.size()) + 1;
+      t.citations.push_back(fmt::format("[{}] {}", cite[c], c));
+    }
+    return fmt::format("[{}]", cite[c]);
+  };
+  std::vector<const RecordView*> shown;
+  for (const auto& f : published.figures) {
+    const std::string workload = f.workload.empty() ? f.model : f.workload;
+    std::string pub, ours_text = kMissing, ours_on;
+    if (f.metric == "energy_efficiency_ratio") {
+      pub = fmt::format("{}× {}", format_number(f.value, 3), ref(f.citation));
+      const std::string figure = fmt::format("{}: energy efficiency {} vs {}", workload, f.numerator, f.denominator);
+      const RecordView* num = find_record(ours, f.workload, f.numerator);
+      const RecordView* den = find_record(ours, f.workload, f.denominator);
+      if (!num || !den) {
+        ours_on = fmt::format("no {} record here", !num ? f.numerator : f.denominator);
+      } else {
+        std::vector<RecordView> pair = {*num, *den};
+        const Comparison c = compare(pair, {f.denominator});
+        const CompareRow& row = c.groups.front().rows.front();
+        if (row.energy_efficiency) {
+          ours_text = format_ratio(row.energy_efficiency->interval, row.energy_efficiency->modeled);
+        } else {
+          const RecordView* missing = !num->inferences_per_j ? num : den;
+          ours_on = fmt::format("no energy on {}: {}", missing->backend, missing->energy_note);
+        }
+        if (ours_on.empty()) ours_on = fmt::format("{}: {} vs {}: {}", num->backend, num->device, den->backend, den->device);
+      }
+      t.rows.push_back({figure, pub, f.device, ours_text, ours_on});
+    } else if (f.metric == "latency_ms") {
+      pub = fmt::format("{}{:g} ms {}", f.approximate ? "about " : "", f.value, ref(f.citation));
+      const std::string backend = backend_for_device(f.device);
+      const RecordView* r = backend.empty() ? nullptr : find_record(ours, workload, backend);
+      if (r) {
+        ours_text = format_latency(r->p50_ns) + " p50";
+        ours_on = with_precision(r->backend + ": " + r->device, r->precision);
+        shown.push_back(r);
+      } else {
+        ours_on = f.workload.empty() ? "not an edgebench workload"
+                  : backend.empty()  ? "no matching backend"
+                                     : fmt::format("no {} backend here", backend);
+      }
+      t.rows.push_back({workload + ": latency", pub, with_precision(f.device, f.precision), ours_text, ours_on});
+    } else if (f.metric == "coco_map") {
+      pub = fmt::format("{:.1f} mAP {}", f.value, ref(f.citation));
+      const RecordView* r = nullptr;
+      for (const auto& x : ours)
+        if (x.model == workload && x.accuracy && x.accuracy_metric == "COCO mAP") r = &x;
+      if (r) {
+        ours_text = format_figure(r->accuracy, "mAP");
+        ours_on = with_precision(r->backend + ": " + r->device, r->precision);
+      } else {
+        ours_on = "not evaluated here (needs COCO val2017 and trained weights: edgebench eval)";
+      }
+      t.rows.push_back({workload + ": accuracy", pub, with_precision(f.dataset, f.precision), ours_text, ours_on});
+    } else {
+      t.rows.push_back({workload + ": " + f.metric, format_number(f.value, 3) + " " + ref(f.citation), f.device, kMissing,
+                        "not reproduced"});
+    }
+  }
+  // Our other latencies, so that every backend that ran shows up.
+  for (const auto& r : ours) {
+    if (std::find(shown.begin(), shown.end(), &r) != shown.end()) continue;
+    t.rows.push_back({r.model + ": latency", kMissing, "", format_latency(r.p50_ns) + " p50",
+                      with_precision(r.backend + ": " + r.device, r.precision)});
+  }
+  t.notes.push_back("Published figures were measured on the devices named; ours on this host. Latencies on different "
+                    "devices are not comparable as equals; ratios are the like-for-like figure.");
+  t.notes.push_back("~ marks a modeled figure (a model of hardware not present here), never a measurement.");
+  return t;
+}
+
+std::string render_side_by_side(const SideBySide& t, bool colour) {
+  TextTable table({"figure", "published", "published on", "ours", "ours on"});
+  for (const auto& row : t.rows) table.add_row(row);
+  std::string out = table.render(colour);
+  for (const auto& c : t.citations) out += c + "\n";
+  for (const auto& n : t.notes) out += n + "\n";
+  return out;
+}
+
+std::string side_by_side_html(const SideBySide& t) {
+  std::string s = "<table><tr><th class=\"l\">figure</th><th>published</th><th class=\"l\">published on</th><th>ours</th>"
+                  "<th class=\"l\">ours on</th></tr>\n";
+  for (const auto& row : t.rows) {
+    s += "<tr>";
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const bool modeled = row[i].starts_with(kModeledMark);
+      s += fmt::format("<td class=\"{}{}\">{}</td>", i == 1 || i == 3 ? "" : "l", modeled ? " modeled" : "", html_escape(row[i]));
+    }
+    s += "</tr>\n";
+  }
+  s += "</table>\n<ol class=\"note\">\n";
+  for (const auto& c : t.citations) s += fmt::format("<li>{}</li>\n", html_escape(c.substr(c.find(']') + 2)));
+  s += "</ol>\n";
+  for (const auto& n : t.notes) s += fmt::format("<p class=\"note\">{}</p>\n", html_escape(n));
+  return s;
+}
+
+}  // namespace eb::reports

@@ -1,0 +1,81 @@
+// `edgebench reproduce PAPER`: the paper's matrix of workloads run on every backend
+// available here through the bench library (bench/job.h), and the paper's published
+// figures (published.h) set beside ours — each published figure with its device and
+// citation, each of ours with our device, modeled ones marked "~".
+//
+//   edge-moe   m3vit-backbone (the part the Edge-MoE datapath runs whole: the heads'
+//              convolutions would fall back to the host); published: FPGA energy
+//              efficiency 2.24x vs GPU and 4.90x vs CPU, ~59 ms per frame on a ZCU102 at
+//              300 MHz.
+//   mobiledet  mobiledet-cpu, -edgetpu, -dsp, -gpu; published: latency on Pixel phones
+//              (and a Jetson for -gpu) and COCO mAP.
+//
+// A backend that would run under half of a workload's multiply-accumulates (the rest
+// falling back to the reference) is skipped with the reason: its figures would be mostly
+// the reference's.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bench/job.h"
+#include "reports/comparison.h"
+#include "reports/published.h"
+#include "reports/record.h"
+
+namespace eb::reports {
+
+struct PaperMatrix {
+  std::string paper;                   // "edge-moe"
+  std::string title;                   // "Edge-MoE (ICCAD 2023)"
+  std::vector<std::string> workloads;  // edgebench workload names
+};
+
+// Throws std::invalid_argument for an unknown paper (naming the known ones).
+PaperMatrix paper_matrix(const std::string& paper);
+std::vector<std::string> known_papers();
+
+struct ReproduceSettings {
+  bool quick = false;                 // a few queries per job (tests, smoke runs)
+  std::vector<std::string> backends;  // empty: every available backend but the reference
+  // "auto,model": every sensor found, plus the backend's power model where the harness
+  // has one (modeled, marked "~"); falls back to "auto" for a job that has no model.
+  std::string power = "auto,model";
+  std::uint64_t seed = 0;
+};
+
+// The timed-phase rule of a job: default at least 10 queries (enough for the U test) and
+// 1 s after 1 warm-up query, then a 3-run per-node profile; quick: exactly 2 queries, no
+// warm-up, one input sample, no profile.
+bench::MeasureSettings reproduce_measure(const ReproduceSettings& s);
+
+struct PlannedJob {
+  bench::PreparedJob job;
+  std::string label;  // "m3vit on fpga (fixed)"
+};
+
+struct ReproducePlan {
+  std::vector<PlannedJob> jobs;
+  std::vector<std::string> skipped;  // "mobiledet-cpu on fpga: why"
+};
+
+// Prepares every job (nothing runs yet). Throws bench::InvalidJob for an unknown backend
+// named in settings.backends.
+ReproducePlan plan_reproduction(const PaperMatrix& m, const ReproduceSettings& s, const BackendRegistry& backends,
+                                const WorkloadRegistry& workloads);
+
+// The paper's figures beside ours, as a text table, a Markdown table and an HTML fragment.
+struct SideBySide {
+  std::vector<std::vector<std::string>> rows;  // figure, published, published on, ours, ours on
+  std::vector<std::string> citations;          // "[1] ..."
+  std::vector<std::string> notes;
+};
+SideBySide side_by_side(const PublishedSet& published, const std::vector<RecordView>& ours);
+std::string render_side_by_side(const SideBySide& t, bool colour);
+std::string side_by_side_html(const SideBySide& t);
+
+}  // namespace eb::reports

@@ -1,0 +1,263 @@
+// `edgebench run` as a measurement harness, end to end: the stop rule and the record's
+// schema with statistics recomputed from its samples; Ctrl-C (a child process signalled
+// mid-run leaves a valid record marked interrupted and exits 130); power from an external
+// meter's log; --profile and --json.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <fstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/cli/cli_runner.h"
+
+namespace eb::test {
+namespace {
+
+using nlohmann::json;
+constexpr const char* kModel = "m3vit-backbone";
+
+std::vector<fs::path> records_in(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return out;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".json") out.push_back(e.path());
+  return out;
+}
+
+// Required keys with their JSON types: the schema of docs/result-schema.md, checked.
+void expect_schema(const json& j) {
+  const auto has = [&](const json& obj, const char* key, json::value_t type) {
+    ASSERT_TRUE(obj.contains(key)) << "missing '" << key << "'";
+    if (type == json::value_t::number_integer)
+      EXPECT_TRUE(obj[key].is_number_integer()) << key << ": " << obj[key].dump();
+    else if (type == json::value_t::number_float)
+      EXPECT_TRUE(obj[key].is_number()) << key << ": " << obj[key].dump();
+    else
+      EXPECT_EQ(obj[key].type(), type) << key << ": " << obj[key].dump();
+  };
+  using T = json::value_t;
+  has(j, "schema_version", T::number_integer);
+  for (const char* k : {"tool", "host", "workload", "backend", "scenario", "timing", "outputs", "validity"}) has(j, k, T::object);
+  has(j, "created", T::string);
+  has(j, "command", T::string);
+  const json& s = j["scenario"];
+  has(s, "name", T::string);
+  has(s, "warmup", T::number_integer);
+  has(s, "iterations", T::number_integer);
+  has(s, "stop_rule", T::object);
+  has(s, "stopped_by", T::string);
+  has(s, "interrupted", T::boolean);
+  has(s, "samples", T::object);
+  has(s, "sample_order", T::object);
+  has(s["stop_rule"], "min_duration_s", T::number_float);
+  has(s["stop_rule"], "min_queries", T::number_integer);
+  const json& t = j["timing"];
+  has(t, "provenance", T::object);
+  has(t, "compile_ns", T::number_integer);
+  has(t, "first_inference_ns", T::number_integer);
+  has(t, "samples_ns", T::array);
+  has(t, "sample_indices", T::array);
+  has(t, "phase_ns", T::number_integer);
+  has(t, "throughput_per_s", T::number_float);
+  has(t, "samples_per_s", T::number_float);
+  for (const auto& v : t["samples_ns"]) EXPECT_TRUE(v.is_number_integer());
+  EXPECT_EQ(t["samples_ns"].size(), t["sample_indices"].size());
+  if (!t["stats"].is_null()) {
+    has(t, "stats", T::object);
+    for (const char* k : {"min_ns", "max_ns", "mean_ns", "stddev_ns", "cv", "p50_ns", "p90_ns", "p95_ns", "p99_ns", "p99_9_ns"})
+      has(t["stats"], k, T::number_float);
+    has(t["stats"], "count", T::number_integer);
+    has(t["stats"], "early_stopping", T::object);
+    EXPECT_TRUE(t["stats"].contains("p90_upper_bound_99_ns"));
+  }
+  has(j["validity"], "verdict", T::string);
+  has(j["validity"], "reasons", T::array);
+  has(j["validity"], "notes", T::array);
+  has(j["validity"], "warnings", T::array);
+  for (const char* k : {"power", "profile", "accuracy"}) EXPECT_TRUE(j.contains(k)) << k;
+}
+
+double nearest_rank(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()) - 1e-9));
+  return v[std::max<std::size_t>(rank, 1) - 1];
+}
+
+// Every statistic recomputed from the stored samples, independently of bench/latency_stats.
+void expect_stats_recomputable(const json& timing) {
+  const auto v = timing["samples_ns"].get<std::vector<double>>();
+  ASSERT_FALSE(v.empty());
+  const json& s = timing["stats"];
+  const double n = static_cast<double>(v.size());
+  double sum = 0;
+  for (double x : v) sum += x;
+  const double mean = sum / n;
+  double sq = 0;
+  for (double x : v) sq += (x - mean) * (x - mean);
+  const double sd = v.size() > 1 ? std::sqrt(sq / (n - 1)) : 0;
+  EXPECT_EQ(s["count"].get<std::size_t>(), v.size());
+  EXPECT_EQ(s["min_ns"].get<double>(), *std::min_element(v.begin(), v.end()));
+  EXPECT_EQ(s["max_ns"].get<double>(), *std::max_element(v.begin(), v.end()));
+  EXPECT_NEAR(s["mean_ns"].get<double>(), mean, 1e-9 * mean);
+  EXPECT_NEAR(s["stddev_ns"].get<double>(), sd, 1e-9 * mean + 1e-6);
+  EXPECT_NEAR(s["cv"].get<double>(), sd / mean, 1e-9);
+  for (const auto& [key, p] : {std::pair{"p50_ns", 50.0}, {"p90_ns", 90.0}, {"p95_ns", 95.0}, {"p99_ns", 99.0}, {"p99_9_ns", 99.9}})
+    EXPECT_EQ(s[key].get<double>(), nearest_rank(v, p)) << key;
+  if (!s["p90_upper_bound_99_ns"].is_null()) {
+    std::vector<double> sorted(v);
+    std::sort(sorted.begin(), sorted.end());
+    EXPECT_EQ(s["p90_upper_bound_99_ns"].get<double>(), sorted[s["early_stopping"]["rank"].get<std::size_t>() - 1]);
+  }
+}
+
+// The acceptance run.
+TEST(RunHarness, StopRuleRecordPassesTheSchemaCheck) {
+  TempDir tmp;
+  const auto r = run_cli({"run", "--model", kModel, "--backend", "reference", "--scenario", "single-stream", "--min-queries",
+                          "20", "--min-duration", "2s", "--warmup", "0", "--samples", "2", "--out", tmp / "out", "--quiet"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto files = records_in(tmp.path() / "out");
+  ASSERT_EQ(files.size(), 1u);
+  const json j = json::parse(read_file(files.front()));
+  expect_schema(j);
+  EXPECT_EQ(j["scenario"]["name"], "single-stream");
+  EXPECT_EQ(j["scenario"]["stopped_by"], "minimums met");
+  EXPECT_GE(j["timing"]["samples_ns"].size(), 20u);
+  EXPECT_GE(j["timing"]["phase_ns"].get<double>(), 2e9);
+  EXPECT_EQ(j["scenario"]["samples"]["count"], 2);
+  for (const auto& i : j["timing"]["sample_indices"]) EXPECT_LT(i.get<int>(), 2);
+  expect_stats_recomputable(j["timing"]);
+  EXPECT_TRUE(j["power"].is_null());
+  EXPECT_EQ(j["validity"]["verdict"], "VALID") << j["validity"].dump();
+}
+
+TEST(RunHarness, SigintLeavesAnInterruptedRecordAndExits130) {
+  TempDir tmp;
+  const std::string err_path = tmp / "stderr";
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<std::string> args = {EB_CLI, "run", "--model", kModel, "--backend", "reference", "--min-queries", "100000",
+                                   "--min-duration", "1000s", "--warmup", "0", "--out", tmp / "out"};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, EB_CLI, &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+
+  // The progress line (plain, stderr is a file) appears once the timed phase has run for a
+  // second: the child is then mid-run with samples taken. Waiting on the line, not a clock.
+  bool running = false;
+  for (int i = 0; i < 1200 && !running; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    running = read_file(err_path).find("[reference]") != std::string::npos;
+  }
+  ASSERT_TRUE(running) << "no progress line from the child: " << read_file(err_path);
+  ASSERT_EQ(::kill(pid, SIGINT), 0);
+  int wstatus = 0;
+  while (waitpid(pid, &wstatus, 0) < 0) {
+  }
+  ASSERT_TRUE(WIFEXITED(wstatus)) << "killed by signal " << WTERMSIG(wstatus);
+  EXPECT_EQ(WEXITSTATUS(wstatus), 130) << read_file(err_path);
+  EXPECT_NE(read_file(err_path).find("interrupted"), std::string::npos);
+
+  const auto files = records_in(tmp.path() / "out");
+  ASSERT_EQ(files.size(), 1u);
+  const json j = json::parse(read_file(files.front()));  // valid JSON: written atomically
+  expect_schema(j);
+  EXPECT_EQ(j["validity"]["verdict"], "INVALID");
+  ASSERT_FALSE(j["validity"]["reasons"].empty());
+  EXPECT_EQ(j["validity"]["reasons"][0], "interrupted");
+  EXPECT_TRUE(j["scenario"]["interrupted"].get<bool>());
+  EXPECT_EQ(j["scenario"]["stopped_by"], "interrupt");
+  ASSERT_FALSE(j["timing"]["samples_ns"].empty());
+  expect_stats_recomputable(j["timing"]);
+}
+
+// An external meter's log (host-monotonic seconds, constant 5 W) covering the whole run:
+// the energy figures follow exactly, and are labelled measured by the meter.
+TEST(RunHarness, PowerFromAMeterLog) {
+  TempDir tmp;
+  const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  {
+    std::ofstream log(tmp / "meter.csv");
+    log << "timestamp_s,watts\n";
+    for (int i = -30; i <= 600; ++i) log << std::fixed << now + i << ",5.0\n";
+  }
+  const auto r = run_cli({"run", "--model", kModel, "--backend", "reference", "--iterations", "2", "--warmup", "0", "--power",
+                          "meter=" + (tmp / "meter.csv"), "--idle-baseline", "100ms", "--out", tmp / "out", "--json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json j = json::parse(r.out);  // --json: stdout is the record
+  expect_schema(j);
+  ASSERT_TRUE(j["power"].is_object());
+  const json& e = j["power"]["energy"];
+  ASSERT_TRUE(e.is_object()) << j["power"].dump();
+  const double seconds = e["window"]["seconds"].get<double>();
+  const json& totals = e["totals"];
+  ASSERT_TRUE(totals.is_object()) << e.dump();
+  EXPECT_NEAR(totals["mean_w"]["value"].get<double>(), 5.0, 1e-6);
+  EXPECT_NEAR(totals["gross_j"]["value"].get<double>(), 5.0 * seconds, 1e-6 * seconds + 1e-9);
+  EXPECT_EQ(totals["gross_j"]["provenance"]["kind"], "measured");
+  ASSERT_TRUE(totals.contains("net_j")) << totals.dump();
+  EXPECT_NEAR(totals["net_j"]["value"].get<double>(), 0.0, 1e-6);
+  EXPECT_EQ(e["inferences"], 2);
+  EXPECT_EQ(j["validity"]["verdict"], "VALID") << j["validity"].dump();
+}
+
+TEST(RunHarness, ProfilePrintsTopNodesAndRecordsEveryNode) {
+  TempDir tmp;
+  const auto r = run_cli({"run", "--model", kModel, "--backend", "reference", "--iterations", "1", "--warmup", "0", "--profile",
+                          "--profile-runs", "1", "--out", tmp / "out"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.out.find("profile    top 10 of"), std::string::npos) << r.out;
+  const auto files = records_in(tmp.path() / "out");
+  ASSERT_EQ(files.size(), 1u);
+  const json j = json::parse(read_file(files.front()));
+  ASSERT_TRUE(j["profile"].is_object());
+  EXPECT_EQ(j["profile"]["runs"], 1);
+  const json& nodes = j["profile"]["nodes"];
+  ASSERT_GT(nodes.size(), 10u);
+  double share = 0;
+  for (const auto& n : nodes) {
+    EXPECT_TRUE(n["node"].is_string());
+    EXPECT_GE(n["mean_ns"].get<double>(), 0);
+    EXPECT_EQ(n["provenance"]["kind"], "measured");
+    share += n["share"].get<double>();
+  }
+  EXPECT_NEAR(share, 1.0, 1e-9);
+}
+
+TEST(RunHarness, BadHarnessFlagsAreUsageErrors) {
+  TempDir tmp;
+  const auto base = std::vector<std::string>{"run", "--model", kModel, "--backend", "reference", "--out", tmp / "out"};
+  const auto with = [&](std::vector<std::string> extra) {
+    auto a = base;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return run_cli(a);
+  };
+  for (const auto& extra : std::vector<std::vector<std::string>>{{"--min-duration", "soon"},
+                                                                 {"--warmup", "lots"},
+                                                                 {"--scenario", "server"},
+                                                                 {"--iterations", "2", "--min-queries", "5"},
+                                                                 {"--min-queries", "50", "--max-queries", "10"},
+                                                                 {"--power", "bogus"},
+                                                                 {"--interleave"}}) {
+    const auto r = with(extra);
+    EXPECT_EQ(r.status, 2) << extra.front() << ": " << r.err;
+    EXPECT_EQ(r.err_lines().size(), 1u) << r.err;
+    EXPECT_TRUE(records_in(tmp.path() / "out").empty());
+  }
+}
+
+}  // namespace
+}  // namespace eb::test

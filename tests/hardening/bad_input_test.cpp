@@ -1,0 +1,125 @@
+// The bad-input table: each case is something a user can get wrong, and each must end in
+// exactly one line on stderr ("edgebench: error: …" naming the problem), a non-zero exit,
+// no crash and no result file — complete or partial — left behind.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/hardening/child.h"
+
+namespace eb::test {
+namespace {
+
+constexpr const char* kModel = "m3vit-backbone";
+
+std::vector<fs::path> files_under(const fs::path& dir) {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return out;
+  for (const auto& e : fs::recursive_directory_iterator(dir))
+    if (e.is_regular_file()) out.push_back(e.path());
+  return out;
+}
+
+struct BadInput {
+  const char* name;
+  std::vector<std::string> args;  // after "run"; "{tmp}" is replaced by a fresh folder
+  const char* needle;             // the error line names the problem with this text
+  int status = 0;                 // expected exit status; 0: any non-zero
+};
+
+std::string with_tmp(std::string s, const fs::path& tmp) {
+  const auto at = s.find("{tmp}");
+  if (at != std::string::npos) s.replace(at, 5, tmp.string());
+  return s;
+}
+
+class BadRun : public ::testing::TestWithParam<BadInput> {};
+
+TEST_P(BadRun, IsOneLineNonZeroAndWritesNothing) {
+  TempDir tmp;
+  std::vector<std::string> args = {"run"};
+  for (const auto& a : GetParam().args) args.push_back(with_tmp(a, tmp.path()));
+  const bool has_out = std::find(args.begin(), args.end(), "--out") != args.end();
+  if (!has_out) args.insert(args.end(), {"--out", (tmp.path() / "out").string()});
+  { std::ofstream(tmp / "not-a-folder") << "x"; }
+  const auto r = run_cli(args);
+  if (GetParam().status) EXPECT_EQ(r.status, GetParam().status) << r.err;
+  EXPECT_NE(r.status, 0);
+  EXPECT_LT(r.status, 128) << "killed by a signal: " << r.err;
+  const auto lines = r.err_lines();
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_EQ(lines[0].rfind("edgebench: error: ", 0), 0u) << lines[0];
+  EXPECT_NE(lines[0].find(with_tmp(GetParam().needle, tmp.path())), std::string::npos) << lines[0];
+  for (const auto& f : files_under(tmp.path())) EXPECT_EQ(f.filename(), "not-a-folder") << "left behind: " << f;
+}
+
+const BadInput kCases[] = {
+    {"UnknownModel", {"--model", "resnet-9000"}, "unknown model 'resnet-9000'", 2},
+    {"UnknownBackend", {"--model", kModel, "--backend", "tpu-v9"}, "unknown backend 'tpu-v9'", 2},
+    {"UnknownTask", {"--model", "m3vit", "--task", "optical-flow"}, "optical-flow", 2},
+    {"ZeroIterations", {"--model", kModel, "--iterations", "0"}, "iterations", 2},
+    {"NegativeWarmup", {"--model", kModel, "--warmup", "-1"}, "warmup", 2},
+    {"ZeroBatch", {"--model", kModel, "--batch", "0"}, "batch", 2},
+    {"NotANumber", {"--model", kModel, "--batch", "two"}, "--batch", 2},
+    {"OutIsAFile", {"--model", kModel, "--iterations", "1", "--warmup", "0", "--out", "{tmp}/not-a-folder"}, "not-a-folder"},
+    {"OutCannotBeCreated", {"--model", kModel, "--iterations", "1", "--warmup", "0", "--out", "/proc/edgebench-results"},
+     "/proc/edgebench-results"},
+    {"MissingWeights", {"--model", kModel, "--weights", "{tmp}/absent.safetensors"}, "absent.safetensors"},
+    {"WeightsIsAFolder", {"--model", kModel, "--weights", "{tmp}"}, "{tmp}"},
+    {"UnknownPrecision", {"--model", kModel, "--precision", "fp4"}, "--precision", 2},
+};
+
+INSTANTIATE_TEST_SUITE_P(Table, BadRun, ::testing::ValuesIn(kCases), [](const auto& info) { return info.param.name; });
+
+// Weights of another model (right format, wrong tensors): the error names a tensor.
+TEST(BadWeights, OfAnotherModelNameTheTensor) {
+  TempDir tmp;
+  const auto w = run_cli({"weights", "--model", "mobiledet-cpu", "--out", tmp / "mdet.safetensors"});
+  ASSERT_EQ(w.status, 0) << w.err;
+  const auto r = run_cli({"run", "--model", kModel, "--weights", tmp / "mdet.safetensors", "--out", tmp / "out"});
+  EXPECT_EQ(r.status, 1);
+  const auto lines = r.err_lines();
+  ASSERT_EQ(lines.size(), 1u) << r.err;
+  EXPECT_NE(lines[0].find("mdet.safetensors"), std::string::npos) << lines[0];
+  EXPECT_NE(lines[0].find("'"), std::string::npos) << "names no tensor: " << lines[0];
+  EXPECT_FALSE(fs::exists(tmp.path() / "out"));
+}
+
+// A full disk, as the program sees it: every write past 512 bytes fails with EFBIG. The
+// record cannot be written, so the run fails in one line and leaves no partial file.
+TEST(FullDisk, RecordWriteFailsCleanly) {
+  TempDir tmp;
+  const auto r = run_cli_limited({"run", "--model", kModel, "--backend", "reference", "--iterations", "2", "--warmup", "0",
+                                  "--out", tmp / "out"},
+                                 ChildLimits{512});
+  EXPECT_EQ(r.status, 1) << r.err;
+  const auto lines = r.err_lines();
+  ASSERT_GE(lines.size(), 1u);
+  EXPECT_EQ(lines.back().rfind("edgebench: error: ", 0), 0u) << r.err;
+  EXPECT_NE(lines.back().find("File too large"), std::string::npos) << lines.back();
+  EXPECT_TRUE(files_under(tmp.path() / "out").empty()) << "a partial record was left";
+}
+
+// Two runs writing the same record at once: each rename is atomic, so the survivor is one
+// complete record and no temporary file is left.
+TEST(SameOutputFolder, TwoConcurrentRunsLeaveOneCompleteRecord) {
+  TempDir tmp;
+  const std::vector<std::string> args = {"run", "--model", kModel, "--backend", "reference", "--iterations", "3",
+                                         "--warmup", "0", "--out", tmp / "out", "--quiet"};
+  const pid_t a = start_cli(args, tmp.path() / "a");
+  const pid_t b = start_cli(args, tmp.path() / "b");
+  const auto ra = wait_cli(a, tmp.path() / "a");
+  const auto rb = wait_cli(b, tmp.path() / "b");
+  ASSERT_EQ(ra.status, 0) << ra.err;
+  ASSERT_EQ(rb.status, 0) << rb.err;
+  const auto written = files_under(tmp.path() / "out");
+  ASSERT_EQ(written.size(), 1u);
+  const auto j = nlohmann::json::parse(read_file(written.front()));
+  EXPECT_EQ(j["timing"]["samples_ns"].size(), 3u);
+}
+
+}  // namespace
+}  // namespace eb::test

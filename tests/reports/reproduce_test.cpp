@@ -1,0 +1,87 @@
+// The paper tables: published figures (compiled in) beside records, without running anything.
+#include "reports/reproduce.h"
+
+#include <gtest/gtest.h>
+
+#include "report_fixtures.h"
+
+namespace eb::reports {
+namespace {
+
+const std::vector<std::string>* find_row(const SideBySide& t, const std::string& figure, const std::string& published_prefix = "") {
+  for (const auto& row : t.rows)
+    if (row[0] == figure && row[1].starts_with(published_prefix)) return &row;
+  return nullptr;
+}
+
+TEST(ReportReproduce, PublishedFiguresAreCompiledInWithDevicesAndCitations) {
+  const PublishedSet edge = embedded_published("edge-moe");
+  ASSERT_EQ(edge.figures.size(), 3u);
+  EXPECT_DOUBLE_EQ(edge.figures[0].value, 2.24);
+  EXPECT_EQ(edge.figures[0].denominator, "gpu");
+  EXPECT_DOUBLE_EQ(edge.figures[1].value, 4.90);
+  EXPECT_NE(edge.figures[2].device.find("ZCU102"), std::string::npos);
+  EXPECT_NE(edge.figures[0].citation.find("arXiv:2305.18691"), std::string::npos);
+  const PublishedSet md = embedded_published("mobiledet");
+  for (const auto& f : md.figures) {
+    EXPECT_FALSE(f.citation.empty());
+    if (f.metric == "latency_ms") EXPECT_FALSE(f.device.empty());
+  }
+  EXPECT_THROW(embedded_published("alexnet"), std::invalid_argument);
+  EXPECT_THROW(parse_published(R"({"models": [{"results": [{"metric": "latency_ms", "value": 1}]}]})", "x", "x.json"),
+               std::runtime_error);  // no citation, no device
+}
+
+TEST(ReportReproduce, EdgeMoeTableSetsOurModeledRatioBesideThePapers) {
+  const auto records = testing::fixture_records();
+  const SideBySide t = side_by_side(embedded_published("edge-moe"), records);
+  const auto* vs_cpu = find_row(t, "m3vit-backbone: energy efficiency fpga vs cpu");
+  ASSERT_NE(vs_cpu, nullptr);
+  EXPECT_EQ((*vs_cpu)[1], "4.90× [1]");
+  EXPECT_TRUE((*vs_cpu)[3].starts_with("~3.98× ["));  // modeled fpga against the measured cpu: modeled
+  const auto* vs_gpu = find_row(t, "m3vit-backbone: energy efficiency fpga vs gpu");
+  ASSERT_NE(vs_gpu, nullptr);
+  EXPECT_EQ((*vs_gpu)[3], "–");
+  EXPECT_EQ((*vs_gpu)[4], "no gpu record here");
+  const auto* latency = find_row(t, "m3vit-backbone: latency", "about 59 ms");
+  ASSERT_NE(latency, nullptr);
+  EXPECT_EQ((*latency)[3], "~30.10 ms p50");
+  EXPECT_NE((*latency)[2].find("ZCU102"), std::string::npos);
+  EXPECT_TRUE((*latency)[4].starts_with("fpga: "));
+  // Our other backends still show, with no published figure beside them.
+  const auto* cpu = find_row(t, "m3vit-backbone: latency", "–");
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_EQ(t.citations.size(), 2u);
+}
+
+TEST(ReportReproduce, MobileDetLatencyOnlyBesideAMatchingBackendAndItsDevice) {
+  const SideBySide t = side_by_side(embedded_published("mobiledet"), testing::fixture_records());
+  const auto* cpu = find_row(t, "mobiledet-cpu: latency", "113 ms");
+  ASSERT_NE(cpu, nullptr);
+  EXPECT_EQ((*cpu)[2], "Google Pixel 1 CPU");
+  EXPECT_EQ((*cpu)[3], "21.25 ms p50");
+  EXPECT_TRUE((*cpu)[4].starts_with("cpu: Test CPU"));
+  const auto* map = find_row(t, "mobiledet-cpu: accuracy", "24.0 mAP");
+  ASSERT_NE(map, nullptr);
+  EXPECT_TRUE((*map)[3].starts_with("2"));  // a COCO evaluation in the record
+  const auto* dsp = find_row(t, "mobiledet-dsp: latency", "12.3 ms");
+  ASSERT_NE(dsp, nullptr);
+  EXPECT_EQ((*dsp)[4], "no dsp backend here");
+  const auto* baseline = find_row(t, "SSDLite MobileNetV3-Large 320x320 COCO (baseline, not an edgebench workload): latency", "119 ms");
+  ASSERT_NE(baseline, nullptr);
+  EXPECT_EQ((*baseline)[4], "not an edgebench workload");
+}
+
+TEST(ReportReproduce, MatricesAndSettings) {
+  EXPECT_EQ(paper_matrix("edge-moe").workloads, std::vector<std::string>{"m3vit-backbone"});
+  EXPECT_EQ(paper_matrix("mobiledet").workloads.size(), 4u);
+  EXPECT_THROW(paper_matrix("alexnet"), std::invalid_argument);
+  const auto quick = reproduce_measure({true});
+  EXPECT_EQ(quick.stop.min_queries, 2);
+  EXPECT_EQ(quick.stop.max_queries, 2);
+  const auto full = reproduce_measure({false});
+  EXPECT_GE(full.stop.min_queries, 9);  // enough for the U test
+}
+
+}  // namespace
+}  // namespace eb::reports
