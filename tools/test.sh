@@ -5,6 +5,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/setup.sh
 # pycocotools (PyPI) for the COCO cross-check in tests/accuracy, which skips, saying why, without it.
-python3 -c 'import pycocotools.cocoeval' 2>/dev/null || python3 -m pip install --quiet pycocotools ||
+python3 -c 'import pycocotools.cocoeval' 2>/dev/null || python3 -m pip install --quiet --break-system-packages pycocotools ||
   echo "test: pycocotools could not be installed; the COCO cross-check will be skipped" >&2
+# chromium renders the HTML report headless in tests/reports (skipped, saying why, without it).
+if ! command -v chromium >/dev/null; then
+  sudo=()
+  ((EUID == 0)) || sudo=(sudo)
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo[@]}" apt-get install -y --no-install-recommends chromium ||
+    { "${sudo[@]}" apt-get update && "${sudo[@]}" apt-get install -y --no-install-recommends chromium; } ||
+    echo "test: chromium could not be installed; the HTML rendering test will be skipped" >&2
+fi
 ctest --test-dir build --output-on-failure -j2

@@ -70,6 +70,8 @@ const BadInput kCases[] = {
     {"MissingWeights", {"--model", kModel, "--weights", "{tmp}/absent.safetensors"}, "absent.safetensors"},
     {"WeightsIsAFolder", {"--model", kModel, "--weights", "{tmp}"}, "{tmp}"},
     {"UnknownPrecision", {"--model", kModel, "--precision", "fp4"}, "--precision", 2},
+    {"BackendOptionWithoutValue", {"--model", kModel, "--backend-option", "fpga.clock_mhz"}, "is not KEY=VALUE", 2},
+    {"BackendOptionForNoBackend", {"--model", kModel, "--backend-option", "fgpa.clock_mhz=250"}, "'fgpa' is not one", 2},
 };
 
 INSTANTIATE_TEST_SUITE_P(Table, BadRun, ::testing::ValuesIn(kCases), [](const auto& info) { return info.param.name; });
@@ -86,6 +88,18 @@ TEST(BadWeights, OfAnotherModelNameTheTensor) {
   EXPECT_NE(lines[0].find("mdet.safetensors"), std::string::npos) << lines[0];
   EXPECT_NE(lines[0].find("'"), std::string::npos) << "names no tensor: " << lines[0];
   EXPECT_FALSE(fs::exists(tmp.path() / "out"));
+}
+
+// The good case of the option above: the setting reaches the backend and its record.
+TEST(BackendOption, ReachesTheBackendAndTheRecord) {
+  TempDir tmp;
+  const auto r = run_cli({"run", "--model", kModel, "--backend", "fpga", "--precision", "fixed", "--iterations", "1", "--warmup",
+                          "0", "--no-fidelity", "--backend-option", "fpga.clock_mhz=250", "--out", tmp / "out", "--quiet"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto written = files_under(tmp.path() / "out");
+  ASSERT_EQ(written.size(), 1u);
+  const auto j = nlohmann::json::parse(read_file(written.front()));
+  EXPECT_EQ(j["backend"]["executable_info"]["fpga.clock_mhz"], "250") << j["backend"].dump();
 }
 
 // A full disk, as the program sees it: every write past 512 bytes fails with EFBIG. The
