@@ -16,7 +16,7 @@
 #include "bench/accuracy/coco_eval.h"
 #include "bench/datasets/file_bytes.h"
 #include "bench/datasets/synthetic_coco.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace eb::bench {
 namespace {

@@ -11,7 +11,7 @@
 #include "bench/datasets/dataset_kind.h"
 #include "bench/datasets/file_bytes.h"
 #include "bench/datasets/synthetic_coco.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace eb::bench {
 namespace {

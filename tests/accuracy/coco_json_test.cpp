@@ -4,7 +4,7 @@
 
 #include "bench/datasets/coco_json.h"
 #include "bench/datasets/file_bytes.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace eb::bench {
 namespace {

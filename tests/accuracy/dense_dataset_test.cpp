@@ -7,7 +7,7 @@
 #include "bench/datasets/dense_dataset.h"
 #include "bench/datasets/file_bytes.h"
 #include "bench/datasets/synthetic_dense.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace eb::bench {
 namespace {

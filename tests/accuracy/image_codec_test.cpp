@@ -6,7 +6,7 @@
 #include "bench/datasets/file_bytes.h"
 #include "bench/datasets/image_codec.h"
 #include "bench/datasets/synthetic_coco.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace eb::bench {
 namespace {

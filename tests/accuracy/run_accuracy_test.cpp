@@ -21,7 +21,7 @@
 #include "bench/datasets/synthetic_dense.h"
 #include "core/registry.h"
 #include "models/workload.h"
-#include "temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 namespace eb::bench {
 namespace {

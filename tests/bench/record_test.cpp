@@ -13,28 +13,14 @@
 #include "bench/validity.h"
 #include "bench/weights_hash.h"
 #include "core/atomic_file.h"
+#include "tests/support/temp_dir.h"
 
 namespace eb::bench {
 namespace {
 
 namespace fs = std::filesystem;
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("eb-bench-test-" + std::to_string(rd()) + std::to_string(::getpid()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p);

@@ -177,7 +177,7 @@ TEST(Cli, WeightsFileRoundTripsThroughRun) {
   const fs::path record = written.front();
   const auto a = nlohmann::json::parse(read_file(record));
   EXPECT_EQ(a["workload"]["weights"]["source"], "file");
-  EXPECT_EQ(a["workload"]["weights"]["path"], tmp / "w.safetensors");
+  EXPECT_EQ(a["workload"]["weights"]["path"], (tmp / "w.safetensors").string());
 
   const auto seeded = run_cli(run_args(tmp, {"--seed", "3"}));
   ASSERT_EQ(seeded.status, 0) << seeded.err;

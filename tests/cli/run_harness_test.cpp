@@ -195,7 +195,7 @@ TEST(RunHarness, PowerFromAMeterLog) {
     for (int i = -30; i <= 600; ++i) log << std::fixed << now + i << ",5.0\n";
   }
   const auto r = run_cli({"run", "--model", kModel, "--backend", "reference", "--iterations", "2", "--warmup", "0", "--power",
-                          "meter=" + (tmp / "meter.csv"), "--idle-baseline", "100ms", "--out", tmp / "out", "--json"});
+                          "meter=" + (tmp / "meter.csv").string(), "--idle-baseline", "100ms", "--out", tmp / "out", "--json"});
   ASSERT_EQ(r.status, 0) << r.err;
   const json j = json::parse(r.out);  // --json: stdout is the record
   expect_schema(j);

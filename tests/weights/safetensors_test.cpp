@@ -13,6 +13,7 @@
 
 #include "core/graph.h"
 #include "core/safetensors.h"
+#include "tests/support/temp_dir.h"
 
 namespace eb {
 namespace {
@@ -24,22 +25,7 @@ inline ::testing::AssertionResult Contains(const std::string& text, const std::s
   return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
 }
 
-class TempDir {
- public:
-  TempDir() {
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("eb-weights-test-" + std::to_string(rd()) + std::to_string(::getpid()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using test::TempDir;
 
 template <class T>
 Tensor filled(Shape shape, int salt) {
