@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/resize_taps.h"
 #include "core/reference/detail.h"
 
 namespace eb::ref::detail {
@@ -67,41 +68,13 @@ Tensor slice(const Node& node, Inputs in, const Shape& out_shape) {
   return out;
 }
 
-namespace {
-
-// For one output coordinate: the two source indices and the weight of the upper one.
-struct Tap {
-  std::int64_t lo, hi;
-  double frac;
-};
-
-std::vector<Tap> taps(const ResizeAttrs& a, std::int64_t in, std::int64_t out) {
-  std::vector<Tap> t(static_cast<std::size_t>(out));
-  for (std::int64_t o = 0; o < out; ++o) {
-    double src;
-    if (a.align_corners)
-      src = out > 1 ? static_cast<double>(o) * static_cast<double>(in - 1) / static_cast<double>(out - 1) : 0.0;
-    else if (a.half_pixel_centers)
-      src = (static_cast<double>(o) + 0.5) * static_cast<double>(in) / static_cast<double>(out) - 0.5;
-    else
-      src = static_cast<double>(o) * static_cast<double>(in) / static_cast<double>(out);
-    // Outside [0, in-1] the nearest edge sample is used (PyTorch and TF agree).
-    src = std::clamp(src, 0.0, static_cast<double>(in - 1));
-    const auto lo = static_cast<std::int64_t>(std::floor(src));
-    t[static_cast<std::size_t>(o)] = {lo, std::min(lo + 1, in - 1), src - static_cast<double>(lo)};
-  }
-  return t;
-}
-
-}  // namespace
-
 Tensor resize_bilinear(const Node& node, Inputs in, const Shape& out_shape) {
   const auto& a = node.attr<ResizeAttrs>();
   const Tensor& xt = *in[0];
   const std::int64_t planes = xt.dim(0) * xt.dim(1), H = xt.dim(2), W = xt.dim(3);
   const std::int64_t OH = out_shape[2], OW = out_shape[3];
-  const auto ty = taps(a, H, OH);
-  const auto tx = taps(a, W, OW);
+  const auto ty = resize_taps(a, H, OH);
+  const auto tx = resize_taps(a, W, OW);
   const float* x = xt.data<float>().data();
   Tensor out(DType::f32, out_shape);
   float* y = out.data<float>().data();
@@ -109,11 +82,11 @@ Tensor resize_bilinear(const Node& node, Inputs in, const Shape& out_shape) {
     const float* xp = x + p * H * W;
     float* yp = y + p * OH * OW;
     for (std::int64_t oy = 0; oy < OH; ++oy) {
-      const Tap& vy = ty[static_cast<std::size_t>(oy)];
+      const ResizeTap& vy = ty[static_cast<std::size_t>(oy)];
       const float* r0 = xp + vy.lo * W;
       const float* r1 = xp + vy.hi * W;
       for (std::int64_t ox = 0; ox < OW; ++ox) {
-        const Tap& vx = tx[static_cast<std::size_t>(ox)];
+        const ResizeTap& vx = tx[static_cast<std::size_t>(ox)];
         const double top = r0[vx.lo] + (static_cast<double>(r0[vx.hi]) - r0[vx.lo]) * vx.frac;
         const double bot = r1[vx.lo] + (static_cast<double>(r1[vx.hi]) - r1[vx.lo]) * vx.frac;
         yp[oy * OW + ox] = static_cast<float>(top + (bot - top) * vy.frac);

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/resize_taps.h"
 #include "backends/cpu/ops/ops.h"
 
 namespace eb::cpu {
@@ -19,17 +20,10 @@ struct Tap {
   float frac = 0;  // weight of hi
 };
 
-// The same mapping as the reference kernel (core/reference/layout.cpp), in double.
+// The reference kernel's mapping (core/resize_taps.h), its weights rounded to float once.
 std::vector<Tap> taps(const ResizeAttrs& a, std::int64_t in, std::int64_t out) {
-  std::vector<Tap> t(static_cast<std::size_t>(out));
-  for (std::int64_t o = 0; o < out; ++o) {
-    const double od = static_cast<double>(o), id = static_cast<double>(in);
-    double src = a.align_corners ? (out > 1 ? od * (id - 1) / static_cast<double>(out - 1) : 0.0)
-                                 : od * id / static_cast<double>(out);
-    src = std::clamp(src, 0.0, id - 1);
-    const auto lo = static_cast<std::int64_t>(std::floor(src));
-    t[static_cast<std::size_t>(o)] = {lo, std::min(lo + 1, in - 1), static_cast<float>(src - static_cast<double>(lo))};
-  }
+  std::vector<Tap> t;
+  for (const ResizeTap& r : resize_taps(a, in, out)) t.push_back({r.lo, r.hi, static_cast<float>(r.frac)});
   return t;
 }
 
