@@ -18,6 +18,7 @@
   X(inspect)               \
   X(run)                   \
   X(weights)               \
+  X(export)                \
   X(eval)                  \
   X(make_dataset)          \
   X(compare)               \

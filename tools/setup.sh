@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ ninja-build git libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
-          libdnnl-dev libjpeg-dev libpng-dev python3-pip)
+          libdnnl-dev libjpeg-dev libpng-dev python3-pip flatbuffers-compiler libflatbuffers-dev)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -7,6 +7,10 @@ tools/setup.sh
 # pycocotools (PyPI) for the COCO cross-check in tests/accuracy, which skips, saying why, without it.
 python3 -c 'import pycocotools.cocoeval' 2>/dev/null || python3 -m pip install --quiet --break-system-packages pycocotools ||
   echo "test: pycocotools could not be installed; the COCO cross-check will be skipped" >&2
+# ai-edge-litert (PyPI, the TFLite runtime) runs the exported .tflite models in tests/edgetpu,
+# which skip, saying why, without it.
+python3 -c 'import ai_edge_litert' 2>/dev/null || python3 -m pip install --quiet --break-system-packages ai-edge-litert ||
+  echo "test: ai-edge-litert could not be installed; the .tflite equality tests will be skipped" >&2
 # chromium renders the HTML report headless in tests/reports (skipped, saying why, without it).
 if ! command -v chromium >/dev/null; then
   sudo=()

@@ -1,5 +1,8 @@
 #include "backends/edgetpu/edgetpu_backend.h"
 
+#include <stdexcept>
+
+#include "backends/edgetpu/device_executable.h"
 #include "backends/edgetpu/executable.h"
 #include "backends/edgetpu/runtime_probe.h"
 #include "backends/edgetpu/support.h"
@@ -9,7 +12,8 @@ namespace {
 
 std::string runtime_note(const RuntimeStatus& s) {
   if (s.complete())
-    return "libedgetpu, TFLite C and an Edge TPU are present, but this build has no Edge TPU runner: simulated";
+    return "libedgetpu, TFLite C and an Edge TPU are present: give edgetpu.model=FILE (an Edge-TPU-compiled .tflite) to run on "
+           "the device; without it, simulated";
   return "no Edge TPU runtime here: " + s.missing();
 }
 
@@ -19,15 +23,35 @@ class EdgeTpuBackend final : public Backend {
   std::string_view description() const override {
     return "Coral Edge TPU: TFLite full-integer int8 (calibrated, per-channel weights) run as an integer simulation with "
            "TFLite's arithmetic; time and power modeled (64x64 MAC @ 500 MHz, 8 MiB parameter cache, USB 3); graph cut "
-           "at the first op the Edge TPU compiler cannot map, the rest on the host";
+           "at the first op the Edge TPU compiler cannot map, the rest on the host; with edgetpu.model=FILE.tflite, that "
+           "Edge-TPU-compiled file on a real Edge TPU through libedgetpu (measured)";
   }
   Probe probe() const override {
     const RuntimeStatus s = probe_runtime();
     return {true, "", "Edge TPU integer simulation, timing and power modeled (" + runtime_note(s) + ")"};
   }
   std::vector<Precision> precisions() const override { return {Precision::int8}; }
-  bool supports(const Graph& graph, const Node& node, const CompileOptions&) const override { return edgetpu_supports(graph, node); }
+  // The simulation has the timing model's power; a real device (edgetpu.model) has none.
+  PowerModelUse power_model_use(const CompileOptions& options) const override {
+    return options.extra.contains("edgetpu.model") ? PowerModelUse::none : PowerModelUse::modeled_time;
+  }
+  // With edgetpu.model the .tflite stands for the whole graph: TFLite runs whatever the
+  // Edge TPU compiler left on the CPU itself, so nothing falls back to the reference.
+  bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const override {
+    return options.extra.contains("edgetpu.model") || edgetpu_supports(graph, node);
+  }
+  // With edgetpu.model, the real device (device_executable.h), or the probe's one-line
+  // reason why not: never a silent fall back to the simulation. Otherwise the simulation.
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions& options) const override {
+    if (options.extra.contains("edgetpu.model")) {
+      DeviceRunnerOptions device = DeviceRunnerOptions::from_options(options.extra, options.threads);
+      const RuntimeStatus s = probe_runtime_with(device.edgetpu_library, device.tflite_library, "");
+      if (!s.complete()) throw std::runtime_error("edgetpu: edgetpu.model was given but the Edge TPU cannot run here: " + s.missing());
+      return std::make_unique<EdgeTpuDeviceExecutable>(graph, std::move(device));
+    }
+    for (const char* key : {"edgetpu.device", "edgetpu.libtflite", "edgetpu.libedgetpu"})
+      if (options.extra.contains(key))
+        throw std::invalid_argument(std::string("edgetpu: ") + key + " applies to a real Edge TPU and needs edgetpu.model=FILE.tflite");
     return std::make_unique<EdgeTpuExecutable>(graph, weights, options, runtime_note(probe_runtime()));
   }
 };

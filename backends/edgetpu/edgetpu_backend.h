@@ -3,9 +3,17 @@
 // them (support.h: everything from the first unmappable op on runs on the host through
 // the partitioner's reference fallback), and run here as an integer simulation with
 // TFLite's arithmetic, timed and powered by the Edge TPU model (timing_model.h).
-// probe() looks for libedgetpu, the TFLite C library and a device at run time (dlopen);
-// running on a real Edge TPU is not implemented, so the simulation runs in every case
-// and probe/description say which parts of a real set-up are missing.
+// probe() looks for libedgetpu, the TFLite C library and a device at run time (dlopen) and
+// says which parts of a real set-up are missing.
+//
+// With the backend option edgetpu.model=FILE (an Edge-TPU-compiled .tflite) the graph runs
+// on a real Edge TPU instead (device_executable.h, device_runner.h: the TFLite C API and
+// the Edge TPU delegate by dlopen, invoke timed with steady_clock), or compile fails with
+// the probe's reason; it never falls back to the simulation. Further options:
+// edgetpu.device=N (libedgetpu's device list), edgetpu.libtflite / edgetpu.libedgetpu
+// (library paths). Tested here only against fake libraries (tests/edgetpu/fakes/),
+// which check our call sequence, conversions and errors; that it drives the real
+// libedgetpu and TFLite correctly, and every timing, needs a Coral device.
 #pragma once
 
 #include <memory>

@@ -64,6 +64,15 @@ std::vector<NodeProfile> EdgeTpuExecutable::last_profile() const {
   return p;
 }
 
+std::optional<PowerModelInfo> EdgeTpuExecutable::power_model() const {
+  return PowerModelInfo{params_.describe(), params_.as_info(), params_.idle_w};
+}
+
+std::optional<double> EdgeTpuExecutable::last_modeled_watts() const {
+  if (!ran_) return std::nullopt;
+  return timing_.watts;
+}
+
 std::map<std::string, std::string> EdgeTpuExecutable::info() const {
   auto m = compile_info_;
   if (ran_) m["edgetpu.last_run.input_saturated"] = std::to_string(program_->last_input_saturated());

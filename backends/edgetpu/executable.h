@@ -32,6 +32,9 @@ class EdgeTpuExecutable final : public Executable {
   void enable_profiling(bool on) override { profiling_ = on; }
   std::vector<NodeProfile> last_profile() const override;
   std::map<std::string, std::string> info() const override;
+  // The timing model's power (idle + W per TOPS at the modeled utilisation).
+  std::optional<PowerModelInfo> power_model() const override;
+  std::optional<double> last_modeled_watts() const override;
 
   const TimingReport& timing() const { return timing_; }
   const TpuParams& params() const { return params_; }

@@ -25,11 +25,15 @@ QParams range_params(const std::map<std::string, Range>& ranges, const std::stri
   return choose_activation_params(it->second.min, it->second.max);
 }
 
-struct WeightData {
-  std::vector<std::int8_t> w;
-  std::vector<std::int32_t> bias;
-  ConvQuant q;
-};
+LoweredOp::Kind separate_kind(Activation act) {
+  switch (act) {
+    case Activation::hardswish: return LoweredOp::Kind::hardswish;
+    case Activation::sigmoid: return LoweredOp::Kind::logistic;
+    case Activation::hardsigmoid: return LoweredOp::Kind::hardsigmoid;
+    default: break;
+  }
+  throw std::invalid_argument("edgetpu: activation '" + std::string(activation_name(act)) + "' has no separate int8 op");
+}
 
 }  // namespace
 
@@ -78,6 +82,7 @@ void QuantizedProgram::lower(const Graph& graph, const Node& node, const Weights
         const std::vector<float> v = as_f32(weights.get(name));
         const auto [lo, hi] = std::minmax_element(v.begin(), v.end());
         QTensor& c = define(name, graph.info(name).shape, v.empty() ? QParams{} : choose_activation_params(*lo, *hi));
+        c.constant = true;
         for (std::size_t i = 0; i < v.size(); ++i) c.data[i] = quantize_value(v[i], c.q);
         weight_bytes_ += static_cast<std::int64_t>(v.size());
       }
@@ -85,8 +90,23 @@ void QuantizedProgram::lower(const Graph& graph, const Node& node, const Weights
     }
   }
 
+  // The structured record of a step (ops()).
+  const auto record = [&](LoweredOp::Kind kind, std::vector<std::string> inputs, const std::string& output) -> LoweredOp& {
+    LoweredOp op;
+    op.kind = kind;
+    op.node = node.name;
+    op.inputs = std::move(inputs);
+    op.output = output;
+    op.attrs = node.attrs;
+    ops_.push_back(std::move(op));
+    return ops_.back();
+  };
+  std::vector<std::string> in_names;
+  for (const QTensor* t : in) in_names.push_back(t->name);
+
   // Activations that TFLite keeps as their own op after conv / linear.
   const auto separate_activation = [&](Activation act, QTensor& pre, QTensor& out) {
+    record(separate_kind(act), {pre.name}, out.name);
     if (act == Activation::hardswish) {
       const HardSwishQuant hq = prepare_hardswish(pre.q, out.q);
       steps_.push_back({node.name, [&pre, &out, hq] { hardswish_int8(pre.data, hq, out.data); }});
@@ -113,26 +133,31 @@ void QuantizedProgram::lower(const Graph& graph, const Node& node, const Weights
       QTensor& acc_out = separate ? define(preact_name(node.name), out_shape, range_params(ranges, preact_name(node.name))) : y;
       const Tensor& wt = weights.get(node.inputs[1]);
       const std::int64_t channels = wt.shape()[0];
-      auto data = std::make_shared<WeightData>();
+      auto data = std::make_shared<ConvWeights>();
       ChannelQuantized cq = quantize_weights_per_channel(as_f32(wt), channels);
-      data->w = std::move(cq.values);
+      data->shape = wt.shape();
+      data->values = std::move(cq.values);
       if (has_bias) data->bias = quantize_bias(as_f32(weights.get(node.inputs[2])), x.q.scale, cq.scales);
       data->q.input_zero_point = x.q.zero_point;
       data->q.output_zero_point = acc_out.q.zero_point;
       data->q.multipliers = channel_multipliers(x.q.scale, cq.scales, acc_out.q.scale);
       data->q.clamp = separate ? ActRange{} : fused_activation_range(act, acc_out.q);
-      weight_bytes_ += static_cast<std::int64_t>(data->w.size() + 4 * data->bias.size());
+      data->scales = cq.scales;
+      weight_bytes_ += static_cast<std::int64_t>(data->values.size() + 4 * data->bias.size());
+      LoweredOp& op = record(conv ? LoweredOp::Kind::conv2d : LoweredOp::Kind::linear, {x.name}, acc_out.name);
+      op.weights = data;
+      op.fused = separate ? Activation::none : act;
       if (conv) {
         const Conv2dAttrs attrs = node.attr<Conv2dAttrs>();
         const Shape ws = wt.shape();
         steps_.push_back({node.name, [&x, &acc_out, data, attrs, ws] {
-                            conv2d_int8(x.data, x.shape, data->w, ws, data->bias, attrs, data->q, acc_out.data, acc_out.shape);
+                            conv2d_int8(x.data, x.shape, data->values, ws, data->bias, attrs, data->q, acc_out.data, acc_out.shape);
                           }});
       } else {
         const std::int64_t k = wt.shape()[1];
         const std::int64_t m = numel(x.shape) / k;
         steps_.push_back({node.name, [&x, &acc_out, data, m, k, channels] {
-                            linear_int8(x.data, m, k, data->w, channels, data->bias, data->q, acc_out.data);
+                            linear_int8(x.data, m, k, data->values, channels, data->bias, data->q, acc_out.data);
                           }});
       }
       if (separate) separate_activation(act, acc_out, y);
@@ -151,6 +176,7 @@ void QuantizedProgram::lower(const Graph& graph, const Node& node, const Weights
       QTensor& x = *in.at(0);
       QTensor& y = define(node.name, out_shape, range_params(ranges, node.name));
       const bool six = node.op == OpKind::relu6;
+      record(six ? LoweredOp::Kind::relu6 : LoweredOp::Kind::relu, {x.name}, y.name);
       steps_.push_back({node.name, [&x, &y, six] { relu_int8(x.data, x.q, y.q, 6.0f, six, y.data); }});
       return;
     }
@@ -161,6 +187,7 @@ void QuantizedProgram::lower(const Graph& graph, const Node& node, const Weights
       QTensor& y = define(node.name, out_shape, range_params(ranges, node.name));
       auto ai = std::make_shared<std::vector<std::int64_t>>(broadcast_index(a.shape, out_shape));
       auto bi = std::make_shared<std::vector<std::int64_t>>(broadcast_index(b.shape, out_shape));
+      record(node.op == OpKind::add ? LoweredOp::Kind::add : LoweredOp::Kind::mul, in_names, y.name);
       if (node.op == OpKind::add) {
         const AddQuant q = prepare_add(a.q, b.q, y.q);
         steps_.push_back({node.name, [&a, &b, &y, ai, bi, q] { add_int8(a.data, *ai, b.data, *bi, q, y.data); }});
@@ -184,9 +211,13 @@ void QuantizedProgram::lower(const Graph& graph, const Node& node, const Weights
           continue;
         }
         QTensor& r = define(node.name + ":requantize:" + t->name, t->shape, y.q);
+        record(LoweredOp::Kind::requantize, {t->name}, r.name);
         steps_.push_back({node.name, [t, &r] { requantize_int8(t->data, t->q, r.q, r.data); }});
         parts.push_back(&r);
       }
+      std::vector<std::string> part_names;
+      for (const QTensor* p : parts) part_names.push_back(p->name);
+      record(LoweredOp::Kind::concat, part_names, y.name);
       steps_.push_back({node.name, [parts, &y, outer] {
                           std::size_t pos = 0;
                           for (std::int64_t o = 0; o < outer; ++o)
@@ -202,12 +233,14 @@ void QuantizedProgram::lower(const Graph& graph, const Node& node, const Weights
     case OpKind::reshape: {
       QTensor& x = *in.at(0);
       QTensor& y = define(node.name, out_shape, x.q);
+      record(LoweredOp::Kind::reshape, {x.name}, y.name);
       steps_.push_back({node.name, [&x, &y] { y.data = x.data; }});
       return;
     }
     case OpKind::transpose: {
       QTensor& x = *in.at(0);
       QTensor& y = define(node.name, out_shape, x.q);
+      record(LoweredOp::Kind::transpose, {x.name}, y.name);
       // For each output element, the input element it copies (an odometer over the output).
       const auto& perm = node.attr<TransposeAttrs>().perm;
       const std::size_t rank = x.shape.size();
@@ -236,6 +269,7 @@ void QuantizedProgram::lower(const Graph& graph, const Node& node, const Weights
     case OpKind::slice: {
       QTensor& x = *in.at(0);
       QTensor& y = define(node.name, out_shape, x.q);
+      record(LoweredOp::Kind::slice, {x.name}, y.name);
       const auto& a = node.attr<SliceAttrs>();
       const int rank = static_cast<int>(x.shape.size());
       const int axis = a.axis < 0 ? a.axis + rank : a.axis;
@@ -255,6 +289,7 @@ void QuantizedProgram::lower(const Graph& graph, const Node& node, const Weights
     case OpKind::global_avg_pool: {
       QTensor& x = *in.at(0);
       QTensor& y = define(node.name, out_shape, x.q);
+      record(LoweredOp::Kind::global_avg_pool, {x.name}, y.name);
       const std::int64_t planes = x.shape[0] * x.shape[1];
       const std::int64_t plane = numel(x.shape) / planes;
       steps_.push_back({node.name, [&x, &y, planes, plane] { global_avg_pool_int8(x.data, planes, plane, y.data); }});
@@ -263,6 +298,7 @@ void QuantizedProgram::lower(const Graph& graph, const Node& node, const Weights
     case OpKind::resize_bilinear: {
       QTensor& x = *in.at(0);
       QTensor& y = define(node.name, out_shape, x.q);
+      record(LoweredOp::Kind::resize_bilinear, {x.name}, y.name);
       const ResizeAttrs a = node.attr<ResizeAttrs>();
       steps_.push_back({node.name, [&x, &y, a] { resize_bilinear_int8(x.data, x.shape, a, y.data); }});
       return;
