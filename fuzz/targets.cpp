@@ -10,6 +10,9 @@ std::span<const Target> targets() {
       Target{"coco", coco_annotations},
       Target{"meter", meter_log},
       Target{"image", image_file},
+      Target{"record", result_record},
+      Target{"dataset", dataset_manifest},
+      Target{"npy", npy_array},
   };
   return kTargets;
 }

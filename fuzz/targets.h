@@ -31,6 +31,9 @@ void safetensors_file(Bytes input);  // core/safetensors: header and body
 void coco_annotations(Bytes input);  // bench/datasets/coco_json: ground truth, then detections
 void meter_log(Bytes input);         // bench/power/meter_csv: an external meter's CSV
 void image_file(Bytes input);        // bench/datasets/image_codec: PNG / JPEG data-set images
+void result_record(Bytes input);     // reports/record: a run's result record, then compare on it
+void dataset_manifest(Bytes input);  // bench/datasets/dense_dataset: a data set's dataset.json
+void npy_array(Bytes input);         // bench/datasets/npy: a depth map in NumPy's format
 
 // All targets, in a fixed order.
 std::span<const Target> targets();

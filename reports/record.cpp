@@ -296,6 +296,10 @@ RecordView record_from_json(const json& j, const std::filesystem::path& file) {
     r.valid = verdict->get<std::string>() == "VALID";
   }
   r.reasons = strings(at(j, {"validity", "reasons"}));
+  // A failed backend's reason reads better with what it threw.
+  if (const std::string error = text(at(j, {"validity", "error"})); !error.empty())
+    for (auto& reason : r.reasons)
+      if (reason == "failed") reason = "failed: " + error;
   r.notes = strings(at(j, {"validity", "notes"}));
   r.warnings = strings(at(j, {"validity", "warnings"}));
   return r;
@@ -307,9 +311,13 @@ RecordView load_record(const std::filesystem::path& file) {
   std::stringstream buf;
   buf << in.rdbuf();
   if (in.bad()) throw RecordError(fmt::format("{}: cannot read the file", file.string()));
+  return parse_record(buf.str(), file);
+}
+
+RecordView parse_record(std::string_view text, const std::filesystem::path& file) {
   json j;
   try {
-    j = json::parse(buf.str());
+    j = json::parse(text);
   } catch (const json::parse_error& e) {
     throw RecordError(fmt::format("{}: malformed JSON ({})", file.string(), e.what()));
   }

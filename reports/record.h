@@ -15,6 +15,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -101,6 +102,8 @@ struct RecordView {
 // Throws RecordError("FILE: why") for unreadable files, malformed JSON, or JSON that is not
 // a result record (no workload model or backend name).
 RecordView load_record(const std::filesystem::path& file);
+// The same from the file's text (`file` names it in errors).
+RecordView parse_record(std::string_view text, const std::filesystem::path& file);
 RecordView record_from_json(const nlohmann::json& j, const std::filesystem::path& file);
 
 // Files as given; folders contribute every *.json directly inside, in name order.

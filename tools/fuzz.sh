@@ -2,7 +2,7 @@
 # Fuzzes every parser that reads user files (fuzz/targets.h) with libFuzzer under
 # AddressSanitizer + UndefinedBehaviorSanitizer, SECONDS per target (default 60).
 #
-#   tools/fuzz.sh [SECONDS] [TARGET...]
+#   tools/fuzz.sh [SECONDS] [TARGET...]        JOBS=N runs N targets at once (default 1)
 #
 # Seeds come from fuzz/corpus/<target>/; new interesting inputs go to build-fuzz/corpus/
 # (not the repository). A finding leaves its input in build-fuzz/findings/: fix the bug,
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-((${#targets[@]})) || targets=(safetensors coco meter image)
+((${#targets[@]})) || targets=(safetensors coco meter image record dataset npy)
 
 if ! command -v clang++ >/dev/null; then
   echo "fuzz: clang++ is needed (apt-get install -y clang)" >&2
@@ -25,15 +25,30 @@ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=None -DCMAKE_CXX_COMPILER=c
 cmake --build build-fuzz -j"$(nproc)" --target $(printf 'fuzz_%s ' "${targets[@]}")
 
 mkdir -p build-fuzz/findings
-status=0
-for t in "${targets[@]}"; do
+fuzz_one() {
+  local t=$1
   mkdir -p "build-fuzz/corpus/$t"
-  echo "fuzz: $t for ${seconds}s"
   if ! build-fuzz/fuzz/fuzz_"$t" -max_total_time="$seconds" -print_final_stats=1 -max_len=65536 \
       -artifact_prefix="build-fuzz/findings/$t-" "build-fuzz/corpus/$t" "fuzz/corpus/$t" 2> "build-fuzz/$t.log"; then
     echo "fuzz: $t FOUND A PROBLEM — see build-fuzz/$t.log and build-fuzz/findings/" >&2
-    status=1
+    return 1
   fi
-  grep -E "stat::number_of_executed_runs|cov: " "build-fuzz/$t.log" | tail -2
+}
+jobs_max=${JOBS:-1}
+pids=()
+names=()
+for t in "${targets[@]}"; do
+  while (($(jobs -rp | wc -l) >= jobs_max)); do sleep 1; done
+  echo "fuzz: $t for ${seconds}s"
+  fuzz_one "$t" &
+  pids+=($!)
+  names+=("$t")
+done
+status=0
+for i in "${!pids[@]}"; do
+  wait "${pids[$i]}" || status=1
+  t=${names[$i]}
+  echo "fuzz: $t: $(grep -E "stat::number_of_executed_runs" "build-fuzz/$t.log" | tail -1 | tr -s ' ') " \
+    "$(grep -E "stat::peak_rss_mb" "build-fuzz/$t.log" | tail -1 | tr -s ' ') $(grep -oE "cov: [0-9]+ ft: [0-9]+" "build-fuzz/$t.log" | tail -1)"
 done
 exit $status

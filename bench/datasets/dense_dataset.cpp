@@ -23,12 +23,12 @@ fs::path first_existing(const fs::path& root, std::initializer_list<const char*>
   return {};
 }
 
-// dataset.json, checked key by key.
-void read_manifest(const fs::path& file, DenseDatasetInfo& info) {
-  const std::string source = file.string();
+}  // namespace
+
+void parse_dataset_manifest(std::string_view json_text, const std::string& source, DenseDatasetInfo& info) {
   json doc;
   try {
-    doc = json::parse(read_file_text(file));
+    doc = json::parse(json_text);
   } catch (const json::parse_error& e) {
     std::string what = e.what();
     if (const auto p = what.find("] "); p != std::string::npos) what = what.substr(p + 2);
@@ -82,6 +82,11 @@ void read_manifest(const fs::path& file, DenseDatasetInfo& info) {
     if (!info.num_classes) info.num_classes = static_cast<int>(info.class_names.size());
   }
 }
+
+namespace {
+
+// dataset.json, checked key by key.
+void read_manifest(const fs::path& file, DenseDatasetInfo& info) { parse_dataset_manifest(read_file_text(file), file.string(), info); }
 
 bool is_picture(const fs::path& p) {
   std::string ext = p.extension().string();

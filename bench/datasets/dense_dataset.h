@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "bench/datasets/image.h"
@@ -50,6 +51,10 @@ struct LoadedDenseSample {
   std::optional<GrayImage> label;  // same size as the image
   std::optional<DepthMap> depth;   // same size as the image
 };
+
+// dataset.json's keys into `info` (whose root the folders are relative to), checked key
+// by key; `source` names the file in errors. Throws std::invalid_argument naming the key.
+void parse_dataset_manifest(std::string_view text, const std::string& source, DenseDatasetInfo& info);
 
 class DenseDataset {
  public:

@@ -8,6 +8,12 @@
 
 namespace eb::bench {
 
+void detail::check_image_size(std::uint64_t width, std::uint64_t height, const std::string& name) {
+  if (width == 0 || height == 0 || width * height > kMaxImagePixels)
+    throw std::invalid_argument(name + ": a picture of " + std::to_string(width) + "x" + std::to_string(height) +
+                                " pixels is outside what edgebench decodes (1 to " + std::to_string(kMaxImagePixels) + " pixels)");
+}
+
 ImageFormat detect_image_format(std::span<const std::uint8_t> bytes, const std::string& name) {
   static constexpr std::uint8_t kPng[] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
   static constexpr std::uint8_t kJpeg[] = {0xff, 0xd8, 0xff};

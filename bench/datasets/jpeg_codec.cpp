@@ -136,6 +136,7 @@ RgbImage decode_jpeg_rgb(std::span<const std::uint8_t> bytes, const std::string&
     c.out_color_space = JCS_RGB;  // from gray or YCbCr; CMYK and others fail with libjpeg's message
     jpeg_start_decompress(&c);
   });
+  check_image_size(c.output_width, c.output_height, name);
   if (c.output_components != 3)
     throw std::invalid_argument(name + ": JPEG did not convert to RGB (" + std::to_string(c.output_components) + " components)");
   RgbImage img(static_cast<int>(c.output_width), static_cast<int>(c.output_height));

@@ -15,8 +15,22 @@ namespace {
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr std::size_t kMagicLen = 6;
 
+// The problem may quote the file's header, which can hold any byte: control characters
+// are shown as \xNN so that the error stays one line.
 [[noreturn]] void fail(const std::string& name, const std::string& problem) {
-  throw std::invalid_argument(name + ": not a readable .npy file: " + problem);
+  std::string shown;
+  for (const char ch : problem) {
+    const auto u = static_cast<unsigned char>(ch);
+    if (u < 0x20 || u == 0x7f) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      shown += "\\x";
+      shown += kHex[u >> 4];
+      shown += kHex[u & 15];
+    } else {
+      shown += ch;
+    }
+  }
+  throw std::invalid_argument(name + ": not a readable .npy file: " + shown);
 }
 
 // The header is a Python dict literal; these find one key's value in it, which is all the

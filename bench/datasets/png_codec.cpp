@@ -92,6 +92,7 @@ Header read_transformed_header(const PngReader& r) {
 
 // Reads all rows (interlacing handled by libpng) into one buffer of height·row_bytes.
 std::vector<std::uint8_t> read_rows(const PngReader& r, const Header& h, const std::string& name) {
+  detail::check_image_size(h.width, h.height, name);
   std::vector<std::uint8_t> data(h.row_bytes * h.height);
   std::vector<png_bytep> rows(h.height);
   for (png_uint_32 y = 0; y < h.height; ++y) rows[y] = data.data() + y * h.row_bytes;

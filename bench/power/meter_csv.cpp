@@ -27,6 +27,8 @@ std::vector<std::string_view> split_fields(std::string_view s) {
 }
 
 // A finite decimal number making up the whole field.
+constexpr double kMaxMeterSeconds = 4e9;  // year 2096 in unix time; int64 ns holds ±9.2e9 s
+
 std::optional<double> number(std::string_view field) {
   double v = 0;
   const auto [ptr, ec] = std::from_chars(field.data(), field.data() + field.size(), v);
@@ -62,6 +64,9 @@ MeterLine MeterLineParser::parse(std::string_view raw) {
   if (fields.size() == 2) {
     t = number(fields[0]);
     if (!t) return error(fmt::format("timestamp '{}' is not a finite number", fields[0]));
+    // Nanoseconds on the host clock must fit in 64 bits with room for the unix-time offset.
+    if (std::abs(*t) > kMaxMeterSeconds)
+      return error(fmt::format("timestamp {} s is out of range (at most {:g} s from 0)", *t, kMaxMeterSeconds));
   }
   const auto watts = number(watts_field);
   if (!watts) return error(fmt::format("watts '{}' is not a finite number", watts_field));
