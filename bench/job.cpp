@@ -6,15 +6,38 @@
 #include <fmt/format.h>
 
 #include "bench/power/energy_record.h"
+#include "bench/power/modeled_energy.h"
 #include "bench/power/power_json.h"
 #include "bench/power/sampler.h"
+#include "bench/provenance_json.h"
 #include "bench/weights_hash.h"
 #include "core/safetensors.h"
 
 namespace eb::bench {
 namespace {
 
-const Backend& resolve_backend(const JobSpec& spec, const BackendRegistry& backends) {
+bool wants_power_model(const std::string& spec) {
+  const auto items = parse_power_spec(spec);
+  return std::any_of(items.begin(), items.end(), [](const PowerSpecItem& i) { return i.name == "model"; });
+}
+
+// The compiled executable's power model as a `model` power source.
+PowerModel power_model_of(const Executable& exe, const std::string& backend) {
+  const auto info = exe.power_model();
+  if (!info)
+    throw std::logic_error(fmt::format("backend '{}' said it has a power model, but its executable has none", backend));
+  nlohmann::json parameters = nlohmann::json::object();
+  for (const auto& [k, v] : info->parameters) parameters[k] = v;
+  const double idle_w = info->idle_watts;
+  return PowerModel{info->model, std::move(parameters), [&exe, idle_w](PowerPhase phase) {
+                      return phase == PowerPhase::idle ? idle_w : exe.last_modeled_watts().value_or(idle_w);
+                    }};
+}
+
+
+// The backend, with the precision it will run: the one asked for, or — when none was asked
+// for and the backend has no fp32 (fpga: fixed, edgetpu: int8) — its own first one.
+const Backend& resolve_backend(JobSpec& spec, const BackendRegistry& backends) {
   const Backend* b = nullptr;
   try {
     b = spec.backend.empty() ? &default_backend(backends) : &backends.get(spec.backend);
@@ -22,6 +45,9 @@ const Backend& resolve_backend(const JobSpec& spec, const BackendRegistry& backe
     throw InvalidJob(e.what());
   }
   const auto precisions = b->precisions();
+  if (spec.precision_is_default && !precisions.empty() &&
+      std::find(precisions.begin(), precisions.end(), spec.compile.precision) == precisions.end())
+    spec.compile.precision = precisions.front();
   if (std::find(precisions.begin(), precisions.end(), spec.compile.precision) == precisions.end()) {
     std::string supported;
     for (Precision p : precisions) {
@@ -89,7 +115,7 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
   PreparedJob job;
   job.spec = spec;
   job.built = build_workload(workloads, spec.model, spec.task, spec.batch);
-  job.backend = &resolve_backend(spec, backends);
+  job.backend = &resolve_backend(job.spec, backends);
   job.fallback = &backends.reference();
   const Graph& graph = job.built.graph;
 
@@ -125,9 +151,26 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
   }
   if (spec.power != "none") {
     try {
-      job.power = select_power_sources(spec.power, PowerEnvironment{});
+      // `model` is the compiled executable's (run_job selects again then); a stand-in here
+      // lets the rest of the spec fail now.
+      PowerEnvironment env;
+      if (wants_power_model(spec.power)) env.model = PowerModel{"(the backend's, once compiled)", {}, [](PowerPhase) { return 0.0; }};
+      job.power = select_power_sources(spec.power, env);
     } catch (const std::invalid_argument& e) {
       throw InvalidJob(e.what());
+    }
+    if (wants_power_model(spec.power)) {
+      const PowerModelUse use = job.backend->power_model_use(job.spec.compile);
+      const std::string name(job.backend->name());
+      if (use == PowerModelUse::none)
+        throw InvalidJob(fmt::format("--power model: backend '{}' has no power model{}", name,
+                                     name == "cpu" ? " unless given the CPU's TDP (--backend-option cpu.tdp_watts=W)" : " with these settings"));
+      // A simulated device's modeled energy and energy sampled over the host's wall time
+      // cannot share one total.
+      if (use == PowerModelUse::modeled_time && job.power->sources.size() != 1)
+        throw InvalidJob(fmt::format("--power: backend '{}' runs in modeled time, so its modeled energy cannot be combined "
+                                     "with other sources sampled in host time; use --power model alone",
+                                     name));
     }
   }
   return job;
@@ -221,13 +264,23 @@ ResultRecord run_job(PreparedJob& job, const RunHooks& hooks) {
   // Power: the sampler owns the sources; the selection's description is kept first.
   std::unique_ptr<PowerSampler> sampler;
   std::vector<PowerUnavailable> unavailable;
+  // `--power model` on a simulated device: its energy is the model's power over the
+  // modeled time (prepare_job made sure no other source was asked for).
+  std::optional<PowerModelInfo> model_only;
+  if (job.power && wants_power_model(spec.power)) {
+    job.power = select_power_sources(spec.power, PowerEnvironment{.model = power_model_of(*compiled.executable, r.backend.name)});
+    if (job.backend->power_model_use(spec.compile) == PowerModelUse::modeled_time) model_only = compiled.executable->power_model();
+  }
+  if (hooks.say) hooks.say(running_line(spec, job.pool));
+  TimedPhase phase(*compiled.executable, job.pool, spec.measure, hooks.interrupt);
+  phase.first_inference();
   if (job.power) {
     r.power = PowerFacts{};
     r.power->selection = to_json(*job.power);
     unavailable = job.power->unavailable;
     if (job.power->sources.empty()) {
       r.power->not_measured = "no power source could be used here (see selection.unavailable)";
-    } else {
+    } else if (!model_only) {
       SamplerOptions options;
       options.period = spec.power_period;
       sampler = std::make_unique<PowerSampler>(std::move(job.power->sources), options);
@@ -235,9 +288,6 @@ ResultRecord run_job(PreparedJob& job, const RunHooks& hooks) {
     job.power.reset();
   }
 
-  if (hooks.say) hooks.say(running_line(spec, job.pool));
-  TimedPhase phase(*compiled.executable, job.pool, spec.measure, hooks.interrupt);
-  phase.first_inference();
   phase.warm_up();
 
   std::optional<IdleBaseline> idle;
@@ -268,8 +318,30 @@ ResultRecord run_job(PreparedJob& job, const RunHooks& hooks) {
     energy.unavailable = unavailable;
     r.power->trace = to_json(trace, spec.keep_power_samples);
     r.power->energy = std::move(energy);
+  } else if (model_only) {
+    if (timings.modeled_watts.empty() || timings.device_samples_ns.size() != timings.modeled_watts.size()) {
+      r.power->not_measured = "the power model gave no figure for every timed run";
+    } else {
+      nlohmann::json parameters = nlohmann::json::object();
+      for (const auto& [k, v] : model_only->parameters) parameters[k] = v;
+      EnergyRecord energy = modeled_energy_record(
+          timings.modeled_watts, timings.device_samples_ns, static_cast<std::int64_t>(timings.samples_ns.size()) * spec.batch,
+          PowerProvenance::modeled(model_only->model, std::move(parameters)),
+          spec.idle_baseline > std::chrono::nanoseconds::zero() ? std::optional<double>(model_only->idle_watts) : std::nullopt);
+      energy.unavailable = unavailable;
+      r.power->energy = std::move(energy);
+    }
   }
   finish_record(r, job, compiled, timings);
+  return r;
+}
+
+ResultRecord failed_record(const PreparedJob& job, std::string_view error) {
+  ResultRecord r = start_record(job);
+  r.timing.provenance = Provenance::measured(kHostClock);
+  r.scenario.sample_seeds = job.pool.seeds;
+  r.validity.fail(kFailedReason);
+  r.validity.error = std::string(error);
   return r;
 }
 
@@ -280,26 +352,48 @@ ResultRecord run_job(PreparedJob& job, const ProgressFn& progress) {
 }
 
 std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, const RunHooks& hooks) {
+  const std::size_t n = jobs.size();
   std::vector<ResultRecord> records;
-  std::vector<CompiledModel> compiled;
-  std::vector<std::unique_ptr<TimedPhase>> phases;
-  records.reserve(jobs.size());
-  compiled.reserve(jobs.size());
-  for (PreparedJob& job : jobs) {
+  std::vector<CompiledModel> compiled(n);
+  std::vector<std::unique_ptr<TimedPhase>> phases(n);
+  std::vector<std::string> failures(n);  // non-empty: the job threw this, and is out of the rotation
+  records.reserve(n);
+  const auto fail = [&](std::size_t i, const std::exception& e) {
+    failures[i] = e.what();
+    phases[i].reset();
+    compiled[i].executable.reset();
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    PreparedJob& job = jobs[i];
     records.push_back(start_record(job));
-    compiled.push_back(compile_job(job, records.back(), hooks));
-    if (hooks.say) hooks.say(running_line(job.spec, job.pool) + ", interleaved");
-    phases.push_back(std::make_unique<TimedPhase>(*compiled.back().executable, job.pool, job.spec.measure, hooks.interrupt));
-    phases.back()->first_inference();
-    phases.back()->warm_up();
+    try {
+      compiled[i] = compile_job(job, records.back(), hooks);
+      if (hooks.say) hooks.say(running_line(job.spec, job.pool) + ", interleaved");
+      phases[i] = std::make_unique<TimedPhase>(*compiled[i].executable, job.pool, job.spec.measure, hooks.interrupt);
+      phases[i]->first_inference();
+      phases[i]->warm_up();
+    } catch (const std::exception& e) {
+      fail(i, e);
+    }
   }
   std::vector<std::function<void(const ProgressSnapshot&)>> progress;
   for (const auto& r : records) progress.push_back(progress_for(hooks, r.backend.name));
   for (bool any = true; any;) {
     any = false;
-    for (std::size_t i = 0; i < phases.size(); ++i) any = phases[i]->step(progress[i]) || any;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (!phases[i]) continue;
+      try {
+        any = phases[i]->step(progress[i]) || any;
+      } catch (const std::exception& e) {
+        fail(i, e);
+      }
+    }
   }
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!failures[i].empty()) {
+      records[i] = failed_record(jobs[i], failures[i]);
+      continue;
+    }
     if (jobs[i].power) {
       records[i].power = PowerFacts{};
       records[i].power->selection = to_json(*jobs[i].power);
@@ -307,8 +401,12 @@ std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, c
                                        "attributed to one of them";
       jobs[i].power.reset();
     }
-    const Timings timings = phases[i]->finish();
-    finish_record(records[i], jobs[i], compiled[i], timings);
+    try {
+      const Timings timings = phases[i]->finish();
+      finish_record(records[i], jobs[i], compiled[i], timings);
+    } catch (const std::exception& e) {
+      records[i] = failed_record(jobs[i], e.what());
+    }
   }
   return records;
 }

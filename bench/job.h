@@ -49,6 +49,8 @@ struct JobSpec {
   std::uint64_t seed = 0;  // seeded weights (unless weights_file) and inputs
   std::optional<std::filesystem::path> weights_file;
   CompileOptions compile;
+  // compile.precision was not asked for: a backend without it runs its own first precision.
+  bool precision_is_default = false;
   MeasureSettings measure;
   int samples = 4;  // seeded input samples in the pool (sample i has input seed `seed + i`)
   // Power: "none" (default), "auto", or sources (bench/power/selection.h).
@@ -114,9 +116,16 @@ struct RunHooks {
 ResultRecord run_job(PreparedJob& job, const RunHooks& hooks);
 ResultRecord run_job(PreparedJob& job, const ProgressFn& progress = {});
 
+// The record of a job whose backend threw (while compiling or running): what is known
+// before anything ran, INVALID with reason "failed" and the message in validity.error, no
+// timings. A comparison writes it so that the failure is visible beside the other backends.
+ResultRecord failed_record(const PreparedJob& job, std::string_view error);
+
 // Every job compiled, warmed up, then timed one query per job in turn until every job's
 // stop rule is met (or an interrupt). Energy cannot be attributed to one backend when they
 // alternate, so power is not sampled (the record says why). Records in the jobs' order.
+// A job that throws is taken out of the rotation and its record is failed_record(); the
+// others run on.
 std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, const RunHooks& hooks);
 
 // Sleeps `d` (the cooldown between backends) in short steps, returning early on an interrupt.

@@ -126,6 +126,12 @@ bool TimedPhase::step(const std::function<void(const ProgressSnapshot&)>& on_pro
       every_run_has_device_time_ = false;
     }
   }
+  if (every_run_has_watts_) {
+    if (const auto w = exe_.last_modeled_watts())
+      t_.modeled_watts.push_back(*w);
+    else
+      every_run_has_watts_ = false;
+  }
   if (sample == 0) t_.last_outputs = std::move(out);
 
   if (on_progress && t1 - last_progress_ >= settings_.progress_interval) {
@@ -145,6 +151,7 @@ Timings TimedPhase::finish() {
     t_.device_samples_ns.clear();
     t_.device_provenance.reset();
   }
+  if (!every_run_has_watts_ || t_.modeled_watts.size() != t_.samples_ns.size()) t_.modeled_watts.clear();
   return std::move(t_);
 }
 

@@ -107,6 +107,9 @@ struct Timings {
   // Device time of each timed run, when the executable reports one for every run.
   std::vector<double> device_samples_ns;
   std::optional<Provenance> device_provenance;
+  // The device power model's watts for each timed run (Executable::last_modeled_watts),
+  // when it gives one for every run.
+  std::vector<double> modeled_watts;
   std::vector<Tensor> outputs;       // of the first inference (sample 0)
   std::vector<Tensor> last_outputs;  // of the last timed query on sample 0 (to check runs agree); empty if none
 };
@@ -143,7 +146,7 @@ class TimedPhase {
   SampleOrder order_;
   Timings t_;
   std::chrono::steady_clock::time_point phase_start_{}, last_progress_{};
-  bool started_ = false, done_ = false, every_run_has_device_time_ = true;
+  bool started_ = false, done_ = false, every_run_has_device_time_ = true, every_run_has_watts_ = true;
 };
 
 // The whole sequence on one executable: first inference, warm-up, timed phase.

@@ -93,7 +93,11 @@ void judge_energy(Validity& v, const EnergyRecord& energy) {
 }
 
 nlohmann::json to_json(const Validity& v) {
-  return {{"verdict", v.valid ? "VALID" : "INVALID"}, {"reasons", v.reasons}, {"notes", v.notes}, {"warnings", v.warnings}};
+  return {{"verdict", v.valid ? "VALID" : "INVALID"},
+          {"reasons", v.reasons},
+          {"notes", v.notes},
+          {"warnings", v.warnings},
+          {"error", v.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(v.error)}};
 }
 
 }  // namespace eb::bench

@@ -22,6 +22,7 @@ struct Validity {
   std::vector<std::string> reasons;  // why INVALID (empty when VALID)
   std::vector<std::string> notes;    // facts a reader should know that do not invalidate the run
   std::vector<std::string> warnings; // facts that cast doubt on a figure (high CV); printed on stderr
+  std::string error;                 // the backend failed: what it threw (the record has no timings)
 
   void fail(std::string reason) {
     valid = false;
@@ -31,6 +32,8 @@ struct Validity {
 
 // The reason for a run stopped by Ctrl-C (exactly this text, first in the reasons).
 inline constexpr const char* kInterruptedReason = "interrupted";
+// The reason for a backend that threw while compiling or running (Validity::error says what).
+inline constexpr const char* kFailedReason = "failed";
 
 // INVALID when: the run was interrupted ("interrupted"); a maximum stopped the timed phase
 // before both minimums were met, or it has no query ("too few queries: ..."); a sample is

@@ -16,6 +16,7 @@
 #include "bench/interrupt.h"
 #include "bench/job.h"
 #include "bench/power/duration.h"
+#include "bench/power/modeled_energy.h"
 #include "bench/progress.h"
 #include "bench/provenance_json.h"
 #include "bench/result_record.h"
@@ -60,6 +61,7 @@ struct RunOptions {
   bool quiet = false;
   bool json = false;
   CLI::Option* iterations_flag = nullptr;
+  CLI::Option* precision_flag = nullptr;
 };
 
 std::string provenance_text(const Provenance& p) {
@@ -89,8 +91,10 @@ void print_energy(const bench::EnergyRecord& e) {
   }
   const auto& t = *e.totals;
   const auto kind = [](const bench::EnergyFigure& f) { return std::string(provenance_kind_name(f.provenance.base.kind)); };
-  fmt::print("  energy     gross {:.3f} J, mean {:.2f} W over {:.2f} s ({}, {})\n", t.gross_j.value, t.mean_w.value,
-             e.window.seconds(), kind(t.gross_j), t.gross_j.provenance.base.source);
+  const bool device_time = e.clock == bench::kModeledDeviceClock;
+  fmt::print("  energy     gross {:.3f} J, mean {:.2f} W over {:.3f} s{} ({}, {})\n", t.gross_j.value, t.mean_w.value,
+             e.window.seconds(), device_time ? " of modeled device time" : "", kind(t.gross_j),
+             t.gross_j.provenance.base.source);
   if (t.net_j)
     fmt::print("             idle {:.3f} J, net {:.3f} J ({})\n", t.idle_j ? t.idle_j->value : 0.0, t.net_j->value, kind(*t.net_j));
   if (t.net_mj_per_inference && t.inferences_per_net_j)
@@ -119,6 +123,11 @@ void print_profile(const bench::ProfileFacts& p) {
 void print_summary(const bench::ResultRecord& r) {
   const auto& w = r.workload;
   const auto& t = r.timing;
+  if (!r.validity.error.empty()) {
+    fmt::print("{}{} on {} ({}): FAILED, no timings ({})\n", w.model, w.task.empty() ? "" : " (" + w.task + ")",
+               r.backend.name, precision_name(r.backend.options.precision), r.validity.error);
+    return;
+  }
   fmt::print("{}{} on {} ({}), batch {}, {}\n", w.model, w.task.empty() ? "" : " (" + w.task + ")", r.backend.name,
              precision_name(r.backend.options.precision), w.batch,
              w.weights.kind == bench::WeightsSource::Kind::seeded ? fmt::format("seeded weights (seed {})", w.weights.seed)
@@ -161,6 +170,7 @@ bench::JobSpec job_spec(const RunOptions& o, const Context& ctx) {
   spec.seed = o.seed;
   if (!o.weights.empty()) spec.weights_file = o.weights;
   spec.compile.precision = parse_precision(o.precision);  // already checked by the flag's validator
+  spec.precision_is_default = o.precision_flag && o.precision_flag->count() == 0;
   spec.compile.threads = o.threads;
   spec.compile.allow_fallback = !o.no_fallback;
   for (const auto& kv : o.backend_options) {
@@ -251,7 +261,18 @@ void run(const RunOptions& o, const Context& ctx) {
         bench::cool_down(cooldown, hooks.interrupt);
         if (interrupt.requested()) break;
       }
-      records.push_back(bench::run_job(jobs[i], hooks));
+      if (jobs.size() == 1) {
+        records.push_back(bench::run_job(jobs[i], hooks));  // a lone run's failure is the command's error
+      } else {
+        // In a comparison one backend's failure must not cost the others' results: it is
+        // recorded (INVALID, "failed", with the error) and the next backend runs.
+        try {
+          records.push_back(bench::run_job(jobs[i], hooks));
+        } catch (const std::exception& e) {
+          progress_line.finish();
+          records.push_back(bench::failed_record(jobs[i], e.what()));
+        }
+      }
       // Written at once, so that a later backend's failure or Ctrl-C does not lose it.
       bench::write_result_record(records.back(), o.out);
     }
@@ -275,6 +296,15 @@ void run(const RunOptions& o, const Context& ctx) {
   }
   if (o.json) fmt::print("{}\n", records.size() == 1 ? all.front().dump(2) : all.dump(2));
   std::fflush(stdout);
+  std::vector<std::string> failed;
+  for (const auto& r : records)
+    if (!r.validity.error.empty()) failed.push_back(r.backend.name);
+  if (!failed.empty()) {
+    for (const auto& r : records)
+      if (!r.validity.error.empty())
+        fmt::print(stderr, "edgebench: error: backend '{}' failed: {}\n", r.backend.name, r.validity.error);
+    if (!was_interrupted) throw ExitStatus{1};
+  }
   if (was_interrupted) {
     fmt::print(stderr, "edgebench: interrupted: the record{} written {} marked INVALID (interrupted)\n",
                records.size() == 1 ? "" : "s", records.size() == 1 ? "is" : "are");
@@ -301,7 +331,11 @@ void add_run_command(CLI::App& app, const Context& ctx) {
   cmd->add_option("--seed", opts->seed, "Seed of the weights (unless --weights), the inputs and the sample order")
       ->capture_default_str();
   cmd->add_option("--weights", opts->weights, "Weights from a safetensors file (see 'edgebench weights')");
-  cmd->add_option("--precision", opts->precision, "Precision")->check(CLI::IsMember(precisions))->capture_default_str();
+  opts->precision_flag =
+      cmd->add_option("--precision", opts->precision,
+                      "Precision (default fp32; a backend without fp32 runs its own: fpga fixed, edgetpu int8)")
+          ->check(CLI::IsMember(precisions))
+          ->capture_default_str();
   cmd->add_option("--threads", opts->threads, "Threads for the backend (0: its default)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();

@@ -41,6 +41,20 @@ struct DeviceTime {
   Provenance provenance;
 };
 
+// A backend's documented power model of its device, for hardware that is not present or
+// has no sensor (`--power model`). Every figure derived from it is recorded as modeled,
+// naming `model` and its `parameters`.
+struct PowerModelInfo {
+  std::string model;                             // "zcu102-power-model(static=3.5W, ...)"
+  std::map<std::string, std::string> parameters;  // the model's settings
+  double idle_watts = 0;                         // the device powered, doing nothing
+};
+
+// How `--power model` applies to a backend with these options: no model; a model whose
+// watts are integrated over the host's wall time (a backend timed by the host clock); or
+// over each run's modeled device time (a simulated device, whose wall time means nothing).
+enum class PowerModelUse : std::uint8_t { none, wall_time, modeled_time };
+
 struct NodeProfile {
   std::string node;  // node name, or a partition / unit name on devices
   std::string op;
@@ -55,6 +69,13 @@ class Executable {
   virtual std::vector<Tensor> run(std::span<const Tensor> inputs) = 0;
   // Device time of the most recent run, if the backend measures or models one.
   virtual std::optional<DeviceTime> last_device_time() const { return std::nullopt; }
+  // The power model of the device, if the backend has one, and the power it gives for the
+  // most recent run (the model's busy power, which may depend on what the run did).
+  // last_modeled_watts() is called after every timed run, so it must be cheap. Energy is
+  // the watts × the run's device time when that time is modeled (the harness integrates
+  // over modeled time, never the host's wall time of a simulation), else × wall time.
+  virtual std::optional<PowerModelInfo> power_model() const { return std::nullopt; }
+  virtual std::optional<double> last_modeled_watts() const { return std::nullopt; }
   // Per-node (or per-unit) times of the most recent run, collected once enabled.
   virtual void enable_profiling(bool on) { (void)on; }
   virtual std::vector<NodeProfile> last_profile() const { return {}; }
@@ -71,6 +92,12 @@ class Backend {
   virtual std::string_view description() const = 0;
   virtual Probe probe() const = 0;
   virtual std::vector<Precision> precisions() const { return {Precision::fp32}; }
+  // Whether compile() with these options gives executables with a power model, and how
+  // its energy is integrated (known before compiling, so a run fails early).
+  virtual PowerModelUse power_model_use(const CompileOptions& options) const {
+    (void)options;
+    return PowerModelUse::none;
+  }
   // Whether this backend runs `node` of `graph` with these options.
   virtual bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const = 0;
   // Compiles a graph whose every node is supported (the framework guarantees it).

@@ -133,6 +133,10 @@ class PartitionedExecutable final : public Executable {
     for (std::size_t s = 0; s < stages_.size(); ++s)
       for (const auto& in : stages_[s].inputs) last_reader_[in] = s;
     for (const auto& out : outputs_) last_reader_.erase(out);
+    std::vector<std::size_t> powered;
+    for (std::size_t s = 0; s < stages_.size(); ++s)
+      if (stages_[s].exe->power_model()) powered.push_back(s);
+    if (powered.size() == 1) powered_ = powered.front();
   }
 
   std::vector<Tensor> run(std::span<const Tensor> inputs) override {
@@ -195,6 +199,24 @@ class PartitionedExecutable final : public Executable {
   }
 
   std::optional<DeviceTime> last_device_time() const override { return device_time_; }
+
+  // The one stage with a power model speaks for the whole; its name says so when other
+  // partitions (host fallback) ran too, since their power is not in it. Two modeled
+  // stages would need their times apart, which the record does not keep: no model then.
+  std::optional<PowerModelInfo> power_model() const override {
+    const Stage* st = powered_stage();
+    if (!st) return std::nullopt;
+    auto m = st->exe->power_model();
+    if (m && stages_.size() > 1)
+      m->model += " (partition '" + st->name + "' only; the power of the other " + std::to_string(stages_.size() - 1) +
+                  " partition(s) is not modeled)";
+    return m;
+  }
+  std::optional<double> last_modeled_watts() const override {
+    const Stage* st = powered_stage();
+    return st ? st->exe->last_modeled_watts() : std::nullopt;
+  }
+
   void enable_profiling(bool on) override {
     profiling_ = on;
     for (auto& st : stages_) st.exe->enable_profiling(on);
@@ -221,6 +243,8 @@ class PartitionedExecutable final : public Executable {
   }
 
  private:
+  const Stage* powered_stage() const { return powered_ ? &stages_[*powered_] : nullptr; }
+
   std::vector<std::string> inputs_;
   std::vector<std::string> outputs_;
   std::vector<Stage> stages_;
@@ -229,6 +253,7 @@ class PartitionedExecutable final : public Executable {
   std::vector<NodeProfile> profile_;
   std::optional<double> device_ns_;
   std::optional<DeviceTime> device_time_;
+  std::optional<std::size_t> powered_;  // the only stage with a power model, if exactly one has one
 };
 
 }  // namespace

@@ -47,10 +47,14 @@ const RecordView* find_record(const std::vector<RecordView>& ours, const std::st
   return nullptr;
 }
 
-// "auto,model" needs a power model for the backend; without one, plain "auto".
+// "auto,model" needs a power model for the backend; without one, plain "auto". A simulated
+// device (its time modeled) gets its model alone: the host's sensors would measure the
+// simulation, not the device.
 bench::PreparedJob prepare_with_power_fallback(bench::JobSpec spec, const BackendRegistry& backends,
                                                const WorkloadRegistry& workloads) {
   if (spec.power == "auto,model") {
+    const Backend* b = backends.find(spec.backend);
+    if (b && b->power_model_use(spec.compile) == PowerModelUse::modeled_time) spec.power = "model";
     try {
       return bench::prepare_job(spec, backends, workloads);
     } catch (const std::exception&) {

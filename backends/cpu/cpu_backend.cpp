@@ -14,6 +14,20 @@
 namespace eb {
 namespace {
 
+// cpu.tdp_watts: the vendor's per-socket TDP, which the OS does not expose.
+double parse_tdp(const std::string& text) {
+  double w = 0;
+  std::size_t used = 0;
+  try {
+    w = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || !(w > 0) || w > 1000)
+    throw std::invalid_argument("cpu.tdp_watts: '" + text + "' is not a TDP in watts (a number in (0, 1000])");
+  return w;
+}
+
 std::string cpu_model_name() {
   std::ifstream in("/proc/cpuinfo");
   for (std::string line; std::getline(in, line);)
@@ -78,6 +92,10 @@ class CpuBackend final : public Backend {
   }
 
   std::vector<Precision> precisions() const override { return {Precision::fp32}; }
+  // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts).
+  PowerModelUse power_model_use(const CompileOptions& options) const override {
+    return options.extra.contains("cpu.tdp_watts") ? PowerModelUse::wall_time : PowerModelUse::none;
+  }
 
   bool supports(const Graph& graph, const Node& node, const CompileOptions&) const override {
     return node_supported(graph, node);
@@ -111,14 +129,19 @@ class CpuBackend final : public Backend {
     info["reorders"] = std::to_string(program.reorders);
     info["steps"] = std::to_string(program.steps.size());
     info["implementations"] = implementations_summary(program.implementations);
-    if (const auto it = options.extra.find("tdp_watts"); it != options.extra.end())
-      info["power.model"] = cpu::host_power_model(std::stod(it->second)).description();
+    std::optional<cpu::TdpPowerModel> power;
+    if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) {
+      power = cpu::host_power_model(parse_tdp(it->second));
+      info["power.model"] = power->description();
+    }
 
     std::vector<Shape> in_shapes, out_shapes;
     for (const auto& t : graph.inputs) in_shapes.push_back(graph.info(t).shape);
     for (const auto& t : graph.outputs) out_shapes.push_back(graph.info(t).shape);
-    return std::make_unique<cpu::CpuExecutable>(std::move(ctx), std::move(program), std::move(in_shapes),
-                                                std::move(out_shapes), std::move(info));
+    auto exe = std::make_unique<cpu::CpuExecutable>(std::move(ctx), std::move(program), std::move(in_shapes),
+                                                     std::move(out_shapes), std::move(info));
+    if (power) exe->set_power_model(*power);
+    return exe;
   }
 };
 

@@ -13,6 +13,21 @@ CpuExecutable::CpuExecutable(Context ctx, Program program, std::vector<Shape> in
       output_shapes_(std::move(output_shapes)),
       info_(std::move(info)) {}
 
+std::optional<PowerModelInfo> CpuExecutable::power_model() const {
+  if (!power_) return std::nullopt;
+  return PowerModelInfo{power_->description(),
+                        {{"cpu.tdp_watts", std::to_string(power_->tdp_watts)},
+                         {"busy_cores", std::to_string(ctx_.threads)},
+                         {"sockets", std::to_string(power_->sockets)},
+                         {"cores_per_socket", std::to_string(power_->cores_per_socket)}},
+                        power_->watts(0)};
+}
+
+std::optional<double> CpuExecutable::last_modeled_watts() const {
+  if (!power_) return std::nullopt;
+  return power_->watts(ctx_.threads);
+}
+
 std::vector<Tensor> CpuExecutable::run(std::span<const Tensor> inputs) {
   if (inputs.size() != input_shapes_.size())
     throw std::invalid_argument("cpu backend: expected " + std::to_string(input_shapes_.size()) + " inputs, got " +

@@ -6,11 +6,13 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "backends/cpu/builder.h"
 #include "backends/cpu/context.h"
+#include "backends/cpu/power_model.h"
 #include "core/backend.h"
 
 namespace eb::cpu {
@@ -25,6 +27,11 @@ class CpuExecutable final : public Executable {
   // One entry per node (a fused node is named "conv+add+..."), in run order.
   std::vector<NodeProfile> last_profile() const override { return profile_; }
   std::map<std::string, std::string> info() const override { return info_; }
+  // The TDP model (power_model.h) when the user gave the CPU's TDP (cpu.tdp_watts), with
+  // the executable's threads as busy cores.
+  void set_power_model(TdpPowerModel model) { power_ = model; }
+  std::optional<PowerModelInfo> power_model() const override;
+  std::optional<double> last_modeled_watts() const override;
 
  private:
   Context ctx_;
@@ -34,6 +41,7 @@ class CpuExecutable final : public Executable {
   std::map<std::string, std::string> info_;
   bool profiling_ = false;
   std::vector<NodeProfile> profile_;
+  std::optional<TdpPowerModel> power_;
 };
 
 }  // namespace eb::cpu

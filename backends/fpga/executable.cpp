@@ -72,6 +72,15 @@ std::optional<PowerEstimate> FpgaExecutable::last_power() const {
   return estimate_power(power_, cycles_);
 }
 
+std::optional<PowerModelInfo> FpgaExecutable::power_model() const {
+  return PowerModelInfo{power_.describe(), power_.as_info(), power_.fixed_watts.value_or(power_.static_w)};
+}
+
+std::optional<double> FpgaExecutable::last_modeled_watts() const {
+  if (!ran_) return std::nullopt;
+  return estimate_power(power_, cycles_).watts;
+}
+
 std::map<std::string, std::string> FpgaExecutable::info() const {
   auto m = compile_info_;
   if (ran_) {  // facts of the most recent run

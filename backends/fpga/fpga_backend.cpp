@@ -1,6 +1,9 @@
 #include "backends/fpga/fpga_backend.h"
 
+#include <cstring>
+#include <fstream>
 #include <stdexcept>
+#include <string>
 
 #include "backends/fpga/executable.h"
 #include "backends/fpga/lower.h"
@@ -12,6 +15,17 @@
 
 namespace eb::fpga {
 namespace {
+
+// A file that is not an xclbin gets an error naming it before XRT (whose message would be
+// about the device or the environment) is involved. Every xclbin starts with "xclbin2\0".
+void check_xclbin_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("fpga.xclbin: cannot read '" + path + "'");
+  char magic[8] = {};
+  in.read(magic, sizeof magic);
+  if (in.gcount() != sizeof magic || std::memcmp(magic, "xclbin2", 8) != 0)
+    throw std::runtime_error("fpga.xclbin: '" + path + "' is not an xclbin (it does not start with the \"xclbin2\" magic)");
+}
 
 class FpgaBackend final : public Backend {
  public:
@@ -25,12 +39,17 @@ class FpgaBackend final : public Backend {
     return {true, "", "Edge-MoE datapath, C simulation (no FPGA board; " + xrt_status() + "); timing and power modeled for ZCU102 @ 300 MHz"};
   }
   std::vector<Precision> precisions() const override { return {Precision::fixed}; }
+  // The C simulation has the board power model; a real board through XRT is measured.
+  PowerModelUse power_model_use(const CompileOptions& options) const override {
+    return options.extra.contains("fpga.xclbin") ? PowerModelUse::none : PowerModelUse::modeled_time;
+  }
   bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const override {
     return datapath_supports(graph, node, options.extra);
   }
   // With "fpga.xclbin", the Edge-MoE kernel through XRT; otherwise the C simulation.
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions& options) const override {
     if (options.extra.contains("fpga.xclbin")) {
+      check_xclbin_file(options.extra.at("fpga.xclbin"));
 #ifdef EB_FPGA_HAVE_XRT
       return make_xrt_executable(graph, weights, options);
 #else

@@ -102,6 +102,7 @@ struct EnergyTotals {
 
 struct EnergyRecord {
   EnergyWindow window;
+  std::string clock = "std::chrono::steady_clock";  // what the window's times are on (modeled_energy.h has the other)
   std::int64_t inferences = 0;  // completed in the window (runs × batch)
   std::vector<SourceEnergy> sources;
   std::optional<EnergyTotals> totals;  // nullopt when no counted source, or one could not be integrated

@@ -99,7 +99,7 @@ nlohmann::json to_json(const EnergyRecord& r) {
     put("inferences_per_net_j", t.inferences_per_net_j);
   }
   return {{"window", {{"t0_ns", r.window.t0_ns}, {"t1_ns", r.window.t1_ns}, {"seconds", r.window.seconds()}}},
-          {"clock", kHostClock},
+          {"clock", r.clock},
           {"inferences", r.inferences},
           {"sources", sources},
           {"totals", totals},

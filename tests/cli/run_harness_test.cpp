@@ -214,6 +214,89 @@ TEST(RunHarness, PowerFromAMeterLog) {
   EXPECT_EQ(j["validity"]["verdict"], "VALID") << j["validity"].dump();
 }
 
+// --power model on a simulated device: the board model's power over the modeled device
+// time of each run, never over the host's wall time of the simulation.
+TEST(RunHarness, PowerModelOfASimulatedDeviceIsIntegratedOverModeledTime) {
+  TempDir tmp;
+  const auto r = run_cli({"run", "--model", kModel, "--backend", "fpga", "--precision", "fixed", "--iterations", "2", "--warmup",
+                          "0", "--power", "model", "--idle-baseline", "10ms", "--out", tmp / "out", "--json"});
+  if (r.status != 0 && r.err.find("not available") != std::string::npos) GTEST_SKIP() << r.err;
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json j = json::parse(r.out);
+  expect_schema(j);
+  const json& e = j["power"]["energy"];
+  ASSERT_TRUE(e.is_object()) << j["power"].dump();
+  EXPECT_NE(e["clock"].get<std::string>().find("modeled device time"), std::string::npos);
+  double device_s = 0;
+  for (const auto& ns : j["timing"]["device"]["samples_ns"]) device_s += ns.get<double>() * 1e-9;
+  double host_s = 0;
+  for (const auto& ns : j["timing"]["samples_ns"]) host_s += ns.get<double>() * 1e-9;
+  EXPECT_NEAR(e["window"]["seconds"].get<double>(), device_s, 1e-6);
+  EXPECT_GT(host_s, device_s);  // the simulation is slower than the board: using wall time would be wrong
+  const json& t = e["totals"];
+  const double w = t["mean_w"]["value"].get<double>();
+  EXPECT_GT(w, 3.5);  // above the board's static power
+  EXPECT_NEAR(t["gross_j"]["value"].get<double>(), w * device_s, 1e-9);
+  EXPECT_NEAR(t["idle_mean_w"]["value"].get<double>(), 3.5, 1e-12);
+  for (const char* k : {"gross_j", "mean_w", "net_j", "gross_mj_per_inference"}) {
+    EXPECT_EQ(t[k]["provenance"]["kind"], "modeled") << k;
+    EXPECT_NE(t[k]["provenance"]["source"].get<std::string>().find("zcu102-power-model"), std::string::npos) << k;
+  }
+  EXPECT_EQ(j["validity"]["verdict"], "VALID") << j["validity"].dump();
+}
+
+// On a backend timed by the host clock the model's power is sampled over the wall time;
+// the cpu model needs the CPU's TDP, which the OS does not give.
+TEST(RunHarness, PowerModelOfTheCpuNeedsItsTdp) {
+  TempDir tmp;
+  const std::vector<std::string> base{"run", "--model", kModel, "--backend", "cpu", "--iterations", "2", "--warmup", "0",
+                                      "--power", "model", "--out", tmp / "out"};
+  const auto missing = run_cli(base);
+  if (missing.status != 0 && missing.err.find("not available") != std::string::npos) GTEST_SKIP() << missing.err;
+  EXPECT_NE(missing.status, 0);
+  ASSERT_EQ(missing.err_lines().size(), 1u) << missing.err;
+  EXPECT_NE(missing.err.find("cpu.tdp_watts"), std::string::npos) << missing.err;
+  EXPECT_TRUE(records_in(tmp.path() / "out").empty());
+
+  auto with_tdp = base;
+  with_tdp.insert(with_tdp.end(), {"--backend-option", "cpu.tdp_watts=100", "--json"});
+  const auto r = run_cli(with_tdp);
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json j = json::parse(r.out);
+  const json& e = j["power"]["energy"];
+  ASSERT_TRUE(e.is_object()) << j["power"].dump();
+  EXPECT_EQ(e["clock"], "std::chrono::steady_clock");
+  const json& t = e["totals"];
+  EXPECT_GT(t["mean_w"]["value"].get<double>(), 30.0);  // at least the idle floor of a 100 W socket
+  EXPECT_LE(t["mean_w"]["value"].get<double>(), 100.0 + 1e-9);
+  EXPECT_EQ(t["gross_j"]["provenance"]["kind"], "modeled");
+  EXPECT_NE(t["gross_j"]["provenance"]["source"].get<std::string>().find("tdp-linear"), std::string::npos);
+
+  auto bad = base;
+  bad.insert(bad.end(), {"--backend-option", "cpu.tdp_watts=lots"});
+  const auto b = run_cli(bad);
+  EXPECT_NE(b.status, 0);
+  EXPECT_EQ(b.err_lines().size(), 1u) << b.err;
+}
+
+// A simulated device's modeled energy and a measured source cannot share one total.
+TEST(RunHarness, PowerModelOfASimulatedDeviceStandsAlone) {
+  TempDir tmp;
+  {
+    std::ofstream log(tmp / "meter.csv");
+    log << "timestamp_s,watts\n";
+    const double now = std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    for (int i = -30; i <= 600; ++i) log << std::fixed << now + i << ",5.0\n";
+  }
+  const auto r = run_cli({"run", "--model", kModel, "--backend", "fpga", "--precision", "fixed", "--iterations", "1", "--warmup",
+                          "0", "--power", "model,meter=" + (tmp / "meter.csv").string(), "--out", tmp / "out"});
+  if (r.status != 0 && r.err.find("not available") != std::string::npos) GTEST_SKIP() << r.err;
+  EXPECT_NE(r.status, 0);
+  ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("--power model alone"), std::string::npos) << r.err;
+  EXPECT_TRUE(records_in(tmp.path() / "out").empty());
+}
+
 TEST(RunHarness, ProfilePrintsTopNodesAndRecordsEveryNode) {
   TempDir tmp;
   const auto r = run_cli({"run", "--model", kModel, "--backend", "reference", "--iterations", "1", "--warmup", "0", "--profile",

@@ -72,6 +72,15 @@ const BadInput kCases[] = {
     {"UnknownPrecision", {"--model", kModel, "--precision", "fp4"}, "--precision", 2},
     {"BackendOptionWithoutValue", {"--model", kModel, "--backend-option", "fpga.clock_mhz"}, "is not KEY=VALUE", 2},
     {"BackendOptionForNoBackend", {"--model", kModel, "--backend-option", "fgpa.clock_mhz=250"}, "'fgpa' is not one", 2},
+    {"DatasetMissing", {"--model", "mobiledet-cpu", "--dataset", "{tmp}/no-such-set"}, "no-such-set"},
+    {"XclbinThatIsNotOne",
+     {"--model", kModel, "--backend", "fpga", "--backend-option", "fpga.xclbin={tmp}/not-a-folder", "--iterations", "1",
+      "--warmup", "0"},
+     "is not an xclbin"},
+    {"XclbinMissing",
+     {"--model", kModel, "--backend", "fpga", "--backend-option", "fpga.xclbin={tmp}/absent.xclbin", "--iterations", "1",
+      "--warmup", "0"},
+     "cannot read '{tmp}/absent.xclbin'"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Table, BadRun, ::testing::ValuesIn(kCases), [](const auto& info) { return info.param.name; });
