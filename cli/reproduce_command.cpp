@@ -53,11 +53,20 @@ void reproduce(const ReproduceOptions& o, const Context& ctx) {
   fmt::print(stderr, "reproducing {}: {} job{}{}\n", matrix.title, plan.jobs.size(), plan.jobs.size() == 1 ? "" : "s",
              o.quick ? " (quick)" : "");
   std::vector<reports::RecordView> records;
+  std::vector<std::string> failures;
   for (auto& planned : plan.jobs) {
     fmt::print(stderr, "... {}\n", planned.label);
     bench::RunHooks hooks;
     hooks.warn = [](std::string_view w) { fmt::print(stderr, "edgebench: warning: {}\n", w); };
-    const bench::ResultRecord r = bench::run_job(planned.job, hooks);
+    // One backend's failure is recorded (INVALID, "failed") and shown in the report; the
+    // other jobs run on and the command exits 1 at the end.
+    bench::ResultRecord r;
+    try {
+      r = bench::run_job(planned.job, hooks);
+    } catch (const std::exception& e) {
+      r = bench::failed_record(planned.job, e.what());
+      failures.push_back(fmt::format("{}: {}", planned.label, e.what()));
+    }
     const auto path = bench::write_result_record(r, out);
     records.push_back(reports::record_from_json(bench::to_json(r), path));
   }
@@ -83,6 +92,10 @@ void reproduce(const ReproduceOptions& o, const Context& ctx) {
   write_file_atomically(html_path, html);
   fmt::print("\nwrote {} record{} to {}, {} and {}\n", records.size(), records.size() == 1 ? "" : "s", out.string(),
              csv_path.string(), html_path.string());
+  if (!failures.empty()) {
+    for (const auto& f : failures) fmt::print(stderr, "edgebench: error: failed: {}\n", f);
+    throw ExitStatus{1};
+  }
 }
 
 }  // namespace

@@ -48,7 +48,7 @@ status=0
 for i in "${!pids[@]}"; do
   wait "${pids[$i]}" || status=1
   t=${names[$i]}
-  echo "fuzz: $t: $(grep -E "stat::number_of_executed_runs" "build-fuzz/$t.log" | tail -1 | tr -s ' ') " \
+  echo "fuzz: $t: $(grep -E "stat::number_of_executed_units" "build-fuzz/$t.log" | tail -1 | tr -s ' ') " \
     "$(grep -E "stat::peak_rss_mb" "build-fuzz/$t.log" | tail -1 | tr -s ' ') $(grep -oE "cov: [0-9]+ ft: [0-9]+" "build-fuzz/$t.log" | tail -1)"
 done
 exit $status

@@ -2,7 +2,15 @@
 # Installs what edgebench needs on Debian 12 (only the packages that are missing), then
 # configures and builds it in build/ with Ninja. Safe to run again: it does only what is
 # left to do.
+#
+#   tools/setup.sh [--deps-only]      --deps-only: install, do not build
 set -euo pipefail
+deps_only=false
+case "${1:-}" in
+  --deps-only) deps_only=true ;;
+  "") ;;
+  *) echo "setup: unknown argument '$1' (usage: tools/setup.sh [--deps-only])" >&2; exit 2 ;;
+esac
 
 cd "$(dirname "$0")/.."
 
@@ -28,5 +36,6 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
+$deps_only && exit 0
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build build -j"$(nproc)"
