@@ -34,7 +34,6 @@ PowerModel power_model_of(const Executable& exe, const std::string& backend) {
                     }};
 }
 
-
 // The backend, with the precision it will run: the one asked for, or — when none was asked
 // for and the backend has no fp32 (fpga: fixed, edgetpu: int8) — its own first one.
 const Backend& resolve_backend(JobSpec& spec, const BackendRegistry& backends) {

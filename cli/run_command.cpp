@@ -296,15 +296,13 @@ void run(const RunOptions& o, const Context& ctx) {
   }
   if (o.json) fmt::print("{}\n", records.size() == 1 ? all.front().dump(2) : all.dump(2));
   std::fflush(stdout);
-  std::vector<std::string> failed;
+  bool any_failed = false;
   for (const auto& r : records)
-    if (!r.validity.error.empty()) failed.push_back(r.backend.name);
-  if (!failed.empty()) {
-    for (const auto& r : records)
-      if (!r.validity.error.empty())
-        fmt::print(stderr, "edgebench: error: backend '{}' failed: {}\n", r.backend.name, r.validity.error);
-    if (!was_interrupted) throw ExitStatus{1};
-  }
+    if (!r.validity.error.empty()) {
+      fmt::print(stderr, "edgebench: error: backend '{}' failed: {}\n", r.backend.name, r.validity.error);
+      any_failed = true;
+    }
+  if (any_failed && !was_interrupted) throw ExitStatus{1};
   if (was_interrupted) {
     fmt::print(stderr, "edgebench: interrupted: the record{} written {} marked INVALID (interrupted)\n",
                records.size() == 1 ? "" : "s", records.size() == 1 ? "is" : "are");
