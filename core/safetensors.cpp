@@ -231,7 +231,8 @@ SafetensorsFile decode_safetensors(std::span<const std::byte> bytes, const std::
 
   for (const Entry& e : entries) {
     Tensor t(e.dtype, e.shape);
-    std::memcpy(t.bytes().data(), body.data() + e.begin, e.end - e.begin);
+    // An empty tensor has no storage: memcpy's pointers must not be null, even for 0 bytes.
+    if (e.end > e.begin) std::memcpy(t.bytes().data(), body.data() + e.begin, e.end - e.begin);
     file.weights.set(e.name, std::move(t));
   }
   return file;
