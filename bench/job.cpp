@@ -267,7 +267,9 @@ ResultRecord run_job(PreparedJob& job, const RunHooks& hooks) {
   // modeled time (prepare_job made sure no other source was asked for).
   std::optional<PowerModelInfo> model_only;
   if (job.power && wants_power_model(spec.power)) {
-    job.power = select_power_sources(spec.power, PowerEnvironment{.model = power_model_of(*compiled.executable, r.backend.name)});
+    PowerEnvironment env;
+    env.model = power_model_of(*compiled.executable, r.backend.name);
+    job.power = select_power_sources(spec.power, env);
     if (job.backend->power_model_use(spec.compile) == PowerModelUse::modeled_time) model_only = compiled.executable->power_model();
   }
   if (hooks.say) hooks.say(running_line(spec, job.pool));

@@ -84,8 +84,6 @@ json backend_json(const BackendFacts& b) {
             {"fallback_ops", p.fallback_ops}}}};
 }
 
-double seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
-
 json scenario_json(const ScenarioFacts& s) {
   const MeasureSettings& m = s.settings;
   const StopRule& r = m.stop;
@@ -93,16 +91,16 @@ json scenario_json(const ScenarioFacts& s) {
   if (m.warmup.kind == WarmupSpec::Kind::count)
     warmup["count"] = m.warmup.count;
   else
-    warmup["seconds"] = seconds(m.warmup.duration);
+    warmup["seconds"] = to_seconds(m.warmup.duration);
   return {{"name", s.name()},
           {"warmup", s.warmup_queries},
           {"iterations", s.timed_queries},
           {"warmup_spec", std::move(warmup)},
           {"warmup_ns", s.warmup_ns},
           {"stop_rule",
-           {{"min_duration_s", seconds(r.min_duration)},
+           {{"min_duration_s", to_seconds(r.min_duration)},
             {"min_queries", r.min_queries},
-            {"max_duration_s", r.max_duration.count() > 0 ? json(seconds(r.max_duration)) : json(nullptr)},
+            {"max_duration_s", r.max_duration.count() > 0 ? json(to_seconds(r.max_duration)) : json(nullptr)},
             {"max_queries", r.max_queries > 0 ? json(r.max_queries) : json(nullptr)},
             {"from_iterations", m.iterations_shorthand}}},
           {"stopped_by", s.interrupted ? "interrupt" : std::string(stop_verdict_name(s.stop))},
@@ -204,10 +202,13 @@ json to_json(const ResultRecord& r) {
 }
 
 std::string result_file_name(const ResultRecord& r) {
+  // Appended piece by piece: g++ 12 at -O3 warns falsely (-Wrestrict) on "-" + string.
   std::string name = r.workload.model;
-  if (!r.workload.task.empty()) name += "-" + r.workload.task;
-  name += "-" + r.backend.name + "-" + std::string(precision_name(r.backend.options.precision));
-  if (r.scenario.settings.scenario != Scenario::single_stream) name += "-" + r.scenario.name();
+  const auto part = [&name](std::string_view p) { name.append("-").append(p); };
+  if (!r.workload.task.empty()) part(r.workload.task);
+  part(r.backend.name);
+  part(precision_name(r.backend.options.precision));
+  if (r.scenario.settings.scenario != Scenario::single_stream) part(r.scenario.name());
   return name + ".json";
 }
 

@@ -74,4 +74,7 @@ struct StopRule {
 };
 std::string_view stop_verdict_name(StopRule::Verdict v);  // "running" | "minimums met" | "max queries" | "max duration"
 
+// A duration in seconds, as records and messages show it.
+inline double to_seconds(std::chrono::nanoseconds d) { return std::chrono::duration<double>(d).count(); }
+
 }  // namespace eb::bench

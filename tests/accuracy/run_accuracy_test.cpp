@@ -37,7 +37,7 @@ Graph build(const std::string& model, const std::string& task = "", int batch = 
 
 // Message of the std::invalid_argument `f` throws ("" if none).
 template <class F>
-std::string error_of(F f) {
+std::string invalid_argument_of(F f) {
   try {
     f();
   } catch (const std::invalid_argument& e) {
@@ -93,7 +93,7 @@ TEST(ModelOutputs, EachModelOfThisBuild) {
   EXPECT_EQ(depth.kind, OutputKind::depth);
   EXPECT_TRUE(depth.class_logits.empty());
   EXPECT_EQ(model_outputs("m3vit-backbone", build("m3vit-backbone")).kind, OutputKind::features);
-  EXPECT_NE(error_of([&] { model_outputs("resnet", seg_graph); }).find("model 'resnet'"), std::string::npos);
+  EXPECT_NE(invalid_argument_of([&] { model_outputs("resnet", seg_graph); }).find("model 'resnet'"), std::string::npos);
 }
 
 TEST(ModelOutputs, BatchItem) {
@@ -179,24 +179,24 @@ TEST_F(AccuracySpecCheck, AcceptsFittingDataSets) {
 TEST_F(AccuracySpecCheck, RefusesWhatCannotWork) {
   AccuracySpec spec;
   spec.limit = 3;
-  EXPECT_EQ(error_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit")); }), "--limit needs --dataset");
+  EXPECT_EQ(invalid_argument_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit")); }), "--limit needs --dataset");
   spec.dataset = dense_dir(true, false);
   spec.limit = 0;
-  EXPECT_EQ(error_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit")); }), "--limit must be at least 1");
+  EXPECT_EQ(invalid_argument_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit")); }), "--limit must be at least 1");
   spec.limit.reset();
-  EXPECT_NE(error_of([&] { check_accuracy_spec(spec, "mobiledet-cpu", build("mobiledet-cpu")); }).find("needs a COCO-style data set"),
+  EXPECT_NE(invalid_argument_of([&] { check_accuracy_spec(spec, "mobiledet-cpu", build("mobiledet-cpu")); }).find("needs a COCO-style data set"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit", "depth")); }).find("has no depth maps"),
+  EXPECT_NE(invalid_argument_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit", "depth")); }).find("has no depth maps"),
             std::string::npos);
-  EXPECT_NE(error_of([&] { check_accuracy_spec(spec, "m3vit-backbone", build("m3vit-backbone")); }).find("features only"),
+  EXPECT_NE(invalid_argument_of([&] { check_accuracy_spec(spec, "m3vit-backbone", build("m3vit-backbone")); }).find("features only"),
             std::string::npos);
   spec.dataset = dense_dir(false, true);
-  EXPECT_NE(error_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit", "seg")); }).find("has no label maps"), std::string::npos);
+  EXPECT_NE(invalid_argument_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit", "seg")); }).find("has no label maps"), std::string::npos);
   spec.dataset = coco_dir();
-  EXPECT_NE(error_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit", "seg")); }).find("needs a dense data set"),
+  EXPECT_NE(invalid_argument_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit", "seg")); }).find("needs a dense data set"),
             std::string::npos);
   spec.dataset = dir / "nowhere";
-  EXPECT_NE(error_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit")); }).find("nowhere"), std::string::npos);
+  EXPECT_NE(invalid_argument_of([&] { check_accuracy_spec(spec, "m3vit", build("m3vit")); }).find("nowhere"), std::string::npos);
 }
 
 TEST_F(AccuracySpecCheck, MalformedAnnotationsNameFileEntryAndProblem) {
@@ -207,14 +207,14 @@ TEST_F(AccuracySpecCheck, MalformedAnnotationsNameFileEntryAndProblem) {
   write_file_text(file, doc.dump());
   AccuracySpec spec;
   spec.dataset = root;
-  const std::string e = error_of([&] { check_accuracy_spec(spec, "mobiledet-cpu", build("mobiledet-cpu")); });
+  const std::string e = invalid_argument_of([&] { check_accuracy_spec(spec, "mobiledet-cpu", build("mobiledet-cpu")); });
   EXPECT_NE(e.find(file.string()), std::string::npos) << e;
   EXPECT_NE(e.find("annotations[0]"), std::string::npos) << e;
   EXPECT_NE(e.find("negative width (-4)"), std::string::npos) << e;
   EXPECT_EQ(e.find('\n'), std::string::npos) << "one line: " << e;
 
   write_file_text(file, "{\"images\": [");
-  const std::string bad_json = error_of([&] { check_accuracy_spec(spec, "mobiledet-cpu", build("mobiledet-cpu")); });
+  const std::string bad_json = invalid_argument_of([&] { check_accuracy_spec(spec, "mobiledet-cpu", build("mobiledet-cpu")); });
   EXPECT_NE(bad_json.find(file.string() + ": invalid JSON"), std::string::npos) << bad_json;
 }
 

@@ -1,5 +1,5 @@
 // Runs the edgebench binary (EB_CLI) as a child process with arguments passed verbatim (no
-// shell) and captures its exit status, stdout and stderr.
+// shell) and captures its exit status, stdout and stderr; and what the CLI tests share.
 #pragma once
 
 #include <fcntl.h>
@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -65,6 +67,16 @@ inline CliResult run_cli(const std::vector<std::string>& args) {
   r.out = read_file(out_path);
   r.err = read_file(err_path);
   return r;
+}
+
+// The model of the CLI tests: the smallest, which keeps them fast.
+inline constexpr const char* kModel = "m3vit-backbone";
+
+// The nearest-rank percentile p of v, written out independently of bench/latency_stats.
+inline double nearest_rank(std::vector<double> v, double p) {
+  std::sort(v.begin(), v.end());
+  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()) - 1e-9));
+  return v[std::max<std::size_t>(rank, 1) - 1];
 }
 
 }  // namespace eb::test

@@ -19,8 +19,6 @@ inline ::testing::AssertionResult Contains(const std::string& text, const std::s
   return ::testing::AssertionFailure() << "'" << text << "' does not contain '" << part << "'";
 }
 
-constexpr const char* kModel = "m3vit-backbone";  // the smallest model: keeps these tests fast
-
 std::vector<fs::path> files_under(const fs::path& dir) {
   std::vector<fs::path> out;
   std::error_code ec;
@@ -109,13 +107,6 @@ TEST(Cli, InspectMatchesPublishedSize) {
   const auto table = run_cli({"inspect", "--model", kModel});
   EXPECT_EQ(table.status, 0);
   EXPECT_TRUE(Contains(table.out, "total:"));
-}
-
-// Nearest rank, written out independently of bench/latency_stats.
-double nearest_rank(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()) - 1e-9));
-  return v[std::max<std::size_t>(rank, 1) - 1];
 }
 
 TEST(Cli, RunWritesARecord) {

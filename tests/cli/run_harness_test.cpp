@@ -20,7 +20,6 @@ namespace eb::test {
 namespace {
 
 using nlohmann::json;
-constexpr const char* kModel = "m3vit-backbone";
 
 std::vector<fs::path> records_in(const fs::path& dir) {
   std::vector<fs::path> out;
@@ -84,12 +83,6 @@ void expect_schema(const json& j) {
   for (const char* k : {"power", "profile", "accuracy"}) EXPECT_TRUE(j.contains(k)) << k;
 }
 
-double nearest_rank(std::vector<double> v, double p) {
-  std::sort(v.begin(), v.end());
-  const auto rank = static_cast<std::size_t>(std::ceil(p / 100.0 * static_cast<double>(v.size()) - 1e-9));
-  return v[std::max<std::size_t>(rank, 1) - 1];
-}
-
 // Every statistic recomputed from the stored samples, independently of bench/latency_stats.
 void expect_stats_recomputable(const json& timing) {
   const auto v = timing["samples_ns"].get<std::vector<double>>();
@@ -121,7 +114,7 @@ void expect_stats_recomputable(const json& timing) {
 TEST(RunHarness, StopRuleRecordPassesTheSchemaCheck) {
   TempDir tmp;
   const auto r = run_cli({"run", "--model", kModel, "--backend", "reference", "--scenario", "single-stream", "--min-queries",
-                          "20", "--min-duration", "2s", "--warmup", "0", "--samples", "2", "--out", tmp / "out", "--quiet"});
+                          "5", "--min-duration", "1s", "--warmup", "0", "--samples", "2", "--out", tmp / "out", "--quiet"});
   ASSERT_EQ(r.status, 0) << r.err;
   const auto files = records_in(tmp.path() / "out");
   ASSERT_EQ(files.size(), 1u);
@@ -129,8 +122,8 @@ TEST(RunHarness, StopRuleRecordPassesTheSchemaCheck) {
   expect_schema(j);
   EXPECT_EQ(j["scenario"]["name"], "single-stream");
   EXPECT_EQ(j["scenario"]["stopped_by"], "minimums met");
-  EXPECT_GE(j["timing"]["samples_ns"].size(), 20u);
-  EXPECT_GE(j["timing"]["phase_ns"].get<double>(), 2e9);
+  EXPECT_GE(j["timing"]["samples_ns"].size(), 5u);
+  EXPECT_GE(j["timing"]["phase_ns"].get<double>(), 1e9);
   EXPECT_EQ(j["scenario"]["samples"]["count"], 2);
   for (const auto& i : j["timing"]["sample_indices"]) EXPECT_LT(i.get<int>(), 2);
   expect_stats_recomputable(j["timing"]);

@@ -108,7 +108,7 @@ TEST(CpuLayout, ResizeBilinear) {
     for (const auto& [in, out] : std::vector<std::pair<Shape, std::array<std::int64_t, 2>>>{
              {{1, 3, 4, 5}, {8, 10}}, {{2, 13, 7, 9}, {16, 5}}, {{1, 2, 1, 1}, {3, 4}}, {{1, 4, 6, 6}, {1, 1}}})
       check_graph("resize " + m.name + " " + to_string(in) + " -> " + std::to_string(out[0]) + "x" + std::to_string(out[1]),
-                  [&](GraphBuilder& g) {
+                  [&, in = in, out = out](GraphBuilder& g) {  // clang 14 cannot capture bindings
                     ResizeAttrs a;
                     a.out_h = out[0];
                     a.out_w = out[1];

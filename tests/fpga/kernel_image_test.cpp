@@ -35,18 +35,18 @@ TEST(KernelAbi, FollowsThePublishedRegisterMap) {
   EXPECT_THROW(kernel_arg_index("nope"), std::out_of_range);
 }
 
-struct Backbone {
+struct BackboneImage {
   Graph graph;
   Weights weights;
   std::vector<Tensor> inputs;
   KernelImage image;
 };
 
-const Backbone& backbone() {
-  static const Backbone b = [] {  // built once for the suite: read-only afterwards
+const BackboneImage& backbone_image() {
+  static const BackboneImage b = [] {  // built once for the suite: read-only afterwards
     const WorkloadRegistry reg = make_workload_registry();
     const Workload& w = reg.get("m3vit-backbone");
-    Backbone out;
+    BackboneImage out;
     out.graph = w.build({});
     out.weights = w.make_weights(out.graph, 1);
     out.inputs = w.make_inputs(out.graph, 1);
@@ -64,7 +64,7 @@ T raw_at(const KernelImage& img, std::string_view buffer, std::size_t index) {
 }
 
 TEST(KernelImage, HoldsEveryBufferInTheKernelsFormatsAndLayouts) {
-  const Backbone& b = backbone();
+  const BackboneImage& b = backbone_image();
   const KernelImage& img = b.image;
   EXPECT_EQ(img.conversion.saturated, 0) << img.conversion.first_saturated;
   EXPECT_EQ(img.buffer("attn_weights").size(), 12u * 4 * 192 * 192 * 2);
@@ -92,7 +92,7 @@ TEST(KernelImage, HoldsEveryBufferInTheKernelsFormatsAndLayouts) {
 }
 
 TEST(KernelImage, StagesTheImageAsEightBitPixelsAndRejectsOtherInputs) {
-  const Backbone& b = backbone();
+  const BackboneImage& b = backbone_image();
   KernelImage img = b.image;
   stage_images(img, b.inputs[0], PixelOptions{});
   // Pixel (c=1, y=10, x=20): the level whose normalised value the workload produced.

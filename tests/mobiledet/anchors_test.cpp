@@ -5,18 +5,14 @@
 
 #include "models/mobiledet/anchors.h"
 #include "models/mobiledet/ssdlite.h"
+#include "tests/mobiledet/expect_box.h"
 
 namespace eb::mobiledet {
 namespace {
 
 const std::vector<GridSize> kGrids{{20, 20}, {10, 10}, {5, 5}, {3, 3}, {2, 2}, {1, 1}};
 
-void expect_box(const Box& b, double ymin, double xmin, double ymax, double xmax) {
-  EXPECT_NEAR(b.ymin, ymin, 1e-6);
-  EXPECT_NEAR(b.xmin, xmin, 1e-6);
-  EXPECT_NEAR(b.ymax, ymax, 1e-6);
-  EXPECT_NEAR(b.xmax, xmax, 1e-6);
-}
+using testing::expect_box;
 
 TEST(SsdAnchors, BoxSpecsOfTheConfigs) {
   const auto specs = ssd_box_specs(ssdlite_anchor_config());

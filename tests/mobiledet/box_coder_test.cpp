@@ -4,18 +4,14 @@
 #include <cmath>
 
 #include "models/mobiledet/box_coder.h"
+#include "tests/mobiledet/expect_box.h"
 
 namespace eb::mobiledet {
 namespace {
 
 const Box kAnchor{0.2f, 0.3f, 0.6f, 0.5f};  // centre (0.4, 0.4), h 0.4, w 0.2
 
-void expect_box(const Box& b, double ymin, double xmin, double ymax, double xmax, double tol = 1e-6) {
-  EXPECT_NEAR(b.ymin, ymin, tol);
-  EXPECT_NEAR(b.xmin, xmin, tol);
-  EXPECT_NEAR(b.ymax, ymax, tol);
-  EXPECT_NEAR(b.xmax, xmax, tol);
-}
+using testing::expect_box;
 
 TEST(BoxCoder, ZeroCodeIsTheAnchor) { expect_box(decode_box({0, 0, 0, 0}, kAnchor), 0.2, 0.3, 0.6, 0.5); }
 

@@ -7,12 +7,13 @@
 
 #include "bench/power/energy_record.h"
 #include "tests/power/fake_source.h"
+#include "tests/power/ns.h"
 
 namespace eb::bench {
 namespace {
 
 using namespace std::chrono_literals;
-constexpr std::int64_t kS = 1'000'000'000;
+using testing::kS;
 
 SourceTrace trace_of(std::string name, PowerKind kind, std::vector<PowerSample> samples, bool measured = true) {
   SourceTrace s;

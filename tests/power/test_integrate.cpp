@@ -5,11 +5,12 @@
 #include <vector>
 
 #include "bench/power/integrate.h"
+#include "tests/power/ns.h"
 
 namespace eb::bench {
 namespace {
 
-constexpr std::int64_t kS = 1'000'000'000;  // ns per second
+using testing::kS;
 
 std::int64_t at(double seconds) { return static_cast<std::int64_t>(seconds * kS); }
 

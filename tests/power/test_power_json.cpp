@@ -3,11 +3,12 @@
 
 #include "bench/power/power_json.h"
 #include "bench/power/selection.h"
+#include "tests/power/ns.h"
 
 namespace eb::bench {
 namespace {
 
-constexpr std::int64_t kS = 1'000'000'000;
+using testing::kS;
 
 PowerTrace trace() {
   PowerTrace t;

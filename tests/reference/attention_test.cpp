@@ -8,15 +8,12 @@
 #include "core/reference/kernels.h"
 #include "core/rng.h"
 #include "core/shape_inference.h"
+#include "tests/reference/eval.h"
 
 namespace eb {
 namespace {
 
-Tensor eval(const Node& n, const std::vector<const Tensor*>& in) {
-  std::vector<Shape> shapes;
-  for (const Tensor* t : in) shapes.push_back(t->shape());
-  return ref::eval_node(n, in, infer_shape(n, shapes));
-}
+using test::eval;
 
 using Mat = std::vector<std::vector<double>>;
 

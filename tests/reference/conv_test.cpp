@@ -8,22 +8,13 @@
 #include "core/reference/kernels.h"
 #include "core/rng.h"
 #include "core/shape_inference.h"
+#include "tests/reference/eval.h"
 
 namespace eb {
 namespace {
 
-Tensor random_tensor(Shape s, std::uint64_t seed, float lo = -1, float hi = 1) {
-  Rng r(seed);
-  Tensor t(DType::f32, std::move(s));
-  for (auto& v : t.data<float>()) v = r.uniform(lo, hi);
-  return t;
-}
-
-Tensor eval(const Node& n, const std::vector<const Tensor*>& in) {
-  std::vector<Shape> shapes;
-  for (const Tensor* t : in) shapes.push_back(t->shape());
-  return ref::eval_node(n, in, infer_shape(n, shapes));
-}
+using test::eval;
+using test::random_tensor;
 
 // im2col: column r = (c, ky, kx) of group g, row p = (oy, ox); padded taps are zero.
 // Then out[o, p] = Σ_r w[o, r]·col[r, p] + bias, then batch norm, then activation.

@@ -7,15 +7,12 @@
 
 #include "core/reference/kernels.h"
 #include "core/shape_inference.h"
+#include "tests/reference/eval.h"
 
 namespace eb {
 namespace {
 
-Tensor eval(const Node& n, const std::vector<const Tensor*>& in) {
-  std::vector<Shape> shapes;
-  for (const Tensor* t : in) shapes.push_back(t->shape());
-  return ref::eval_node(n, in, infer_shape(n, shapes));
-}
+using test::eval;
 
 TEST(Activation, GeluIsTheExactErfForm) {
   // x·Φ(x): Φ(1) = 0.8413447460685429, Φ(−1) = 0.15865525393145707, Φ(2) = 0.9772498680518208

@@ -6,15 +6,12 @@
 
 #include "core/reference/kernels.h"
 #include "core/shape_inference.h"
+#include "tests/reference/eval.h"
 
 namespace eb {
 namespace {
 
-Tensor eval(const Node& n, const std::vector<const Tensor*>& in) {
-  std::vector<Shape> shapes;
-  for (const Tensor* t : in) shapes.push_back(t->shape());
-  return ref::eval_node(n, in, infer_shape(n, shapes));
-}
+using test::eval;
 
 Tensor iota(Shape s) {
   Tensor t(DType::f32, std::move(s));

@@ -6,22 +6,13 @@
 #include "core/reference/kernels.h"
 #include "core/rng.h"
 #include "core/shape_inference.h"
+#include "tests/reference/eval.h"
 
 namespace eb {
 namespace {
 
-Tensor random_tensor(Shape s, std::uint64_t seed) {
-  Rng r(seed);
-  Tensor t(DType::f32, std::move(s));
-  for (auto& v : t.data<float>()) v = r.uniform(-1, 1);
-  return t;
-}
-
-Tensor eval(const Node& n, const std::vector<const Tensor*>& in) {
-  std::vector<Shape> shapes;
-  for (const Tensor* t : in) shapes.push_back(t->shape());
-  return ref::eval_node(n, in, infer_shape(n, shapes));
-}
+using test::eval;
+using test::random_tensor;
 
 TEST(Linear, HandComputed) {
   // x = [[1, 2], [3, 4]], W = [[1, 1], [2, −1], [0, 0.5]] ([out=3, in=2]), b = [0, 1, −3]

@@ -25,7 +25,9 @@ TEST(ReportReproduce, PublishedFiguresAreCompiledInWithDevicesAndCitations) {
   const PublishedSet md = embedded_published("mobiledet");
   for (const auto& f : md.figures) {
     EXPECT_FALSE(f.citation.empty());
-    if (f.metric == "latency_ms") EXPECT_FALSE(f.device.empty());
+    if (f.metric == "latency_ms") {
+      EXPECT_FALSE(f.device.empty());
+    }
   }
   EXPECT_THROW(embedded_published("alexnet"), std::invalid_argument);
   EXPECT_THROW(parse_published(R"({"models": [{"results": [{"metric": "latency_ms", "value": 1}]}]})", "x", "x.json"),
@@ -76,10 +78,13 @@ TEST(ReportReproduce, MatricesAndSettings) {
   EXPECT_EQ(paper_matrix("edge-moe").workloads, std::vector<std::string>{"m3vit-backbone"});
   EXPECT_EQ(paper_matrix("mobiledet").workloads.size(), 4u);
   EXPECT_THROW(paper_matrix("alexnet"), std::invalid_argument);
-  const auto quick = reproduce_measure({true});
+  ReproduceSettings settings;
+  settings.quick = true;
+  const auto quick = reproduce_measure(settings);
   EXPECT_EQ(quick.stop.min_queries, 2);
   EXPECT_EQ(quick.stop.max_queries, 2);
-  const auto full = reproduce_measure({false});
+  settings.quick = false;
+  const auto full = reproduce_measure(settings);
   EXPECT_GE(full.stop.min_queries, 9);  // enough for the U test
 }
 
