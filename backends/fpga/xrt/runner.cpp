@@ -36,7 +36,10 @@ XrtRunner::XrtRunner(const Options& options, const KernelImage& layout) : impl_(
     impl_->bos.resize(args.size());
     for (std::size_t i = 0; i < args.size(); ++i) {
       if (args[i].kind != ArgKind::buffer) continue;
-      const auto bytes = std::max<std::size_t>(layout.buffers.at(i).size(), 4096);
+      // Whole 4 KiB pages: XRT allocates host buffers with aligned_alloc(4096, size), which
+      // C11 defines only for a size that is a multiple of the alignment (and ASan enforces).
+      constexpr std::size_t kPage = 4096;
+      const auto bytes = std::max<std::size_t>((layout.buffers.at(i).size() + kPage - 1) / kPage * kPage, kPage);
       impl_->bos[i] = xrt::bo(impl_->device, bytes, impl_->kernel.group_id(static_cast<int>(i)));
     }
   } catch (const std::exception& e) {
