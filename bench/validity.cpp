@@ -21,7 +21,8 @@ Validity judge_validity(const Timings& timings, const MeasureSettings& settings,
     v.fail(fmt::format("too few queries: stopped by {} after {} queries in {:.3f} s, before min-queries {} and "
                        "min-duration {:g} s were both met",
                        timings.stop == StopRule::Verdict::max_queries ? "max-queries" : "max-duration", n,
-                       static_cast<double>(timings.phase_ns) * 1e-9, rule.min_queries, to_seconds(rule.min_duration)));
+                       to_seconds(std::chrono::nanoseconds{timings.phase_ns}), rule.min_queries,
+                       to_seconds(rule.min_duration)));
   }
   if (settings.iterations_shorthand && !timings.interrupted && n > 0 && static_cast<std::int64_t>(n) != rule.min_queries)
     v.fail(fmt::format("{} latency samples for {} iterations", n, rule.min_queries));
