@@ -15,7 +15,12 @@ esac
 cd "$(dirname "$0")/.."
 
 packages=(cmake g++ ninja-build git libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
-          libdnnl-dev libjpeg-dev libpng-dev python3-pip flatbuffers-compiler libflatbuffers-dev)
+          libdnnl-dev libjpeg-dev libpng-dev python3-pip flatbuffers-compiler libflatbuffers-dev
+          # Debian's oneDNN CMake package asks for OpenCL, which libdnnl-dev only recommends
+          ocl-icd-opencl-dev
+          # XRT 2.13, for the fpga backend's XRT runner (its no-hardware mode runs in the tests);
+          # uuid-dev because XRT's headers call libuuid inline
+          libxrt-dev libxrt1 uuid-dev)
 
 missing=()
 for p in "${packages[@]}"; do
