@@ -2,10 +2,9 @@
 #include "core/reference/reference_backend.h"
 #include "core/registry.h"
 
+#include "backends/not_built_backend.h"  // lists a backend this build left out, with why
 #ifdef EB_HAVE_CPU
 #include "backends/cpu/cpu_backend.h"
-#else
-#include "backends/cpu/unavailable_backend.h"  // lists "cpu" with why it is missing
 #endif
 #ifdef EB_HAVE_GPU
 #include "backends/gpu/gpu_backend.h"
@@ -24,10 +23,12 @@ BackendRegistry make_backend_registry() {
 #ifdef EB_HAVE_CPU
   r.add(make_cpu_backend());
 #else
-  r.add(make_cpu_unavailable_backend());
+  r.add(make_not_built_backend("cpu", "oneDNN primitives on the host CPU", EB_CPU_NOT_BUILT_REASON));
 #endif
 #ifdef EB_HAVE_GPU
   r.add(make_gpu_backend());
+#else
+  r.add(make_not_built_backend("gpu", "NVIDIA GPU: cuDNN, cuBLAS(Lt), CUDA kernels, NVML power", EB_GPU_NOT_BUILT_REASON));
 #endif
 #ifdef EB_HAVE_FPGA
   r.add(make_fpga_backend());

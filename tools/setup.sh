@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what edgebench needs on Debian 12 (only the packages that are missing), then
-# configures and builds it in build/ with Ninja. Safe to run again: it does only what is
-# left to do.
+# configures build/ with Ninja and builds the edgebench tool there. Safe to run again: it
+# does only what is left to do.
 #
 #   tools/setup.sh [--deps-only]      --deps-only: install, do not build
 set -euo pipefail
@@ -43,4 +43,7 @@ fi
 
 $deps_only && exit 0
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release
-cmake --build build -j"$(nproc)"
+# The tool only: the tests and benchmark programs build with `cmake --build build` (and
+# tools/test.sh builds and runs the suite under the sanitizers), so a new user waits for
+# what the README's first command runs and nothing else.
+cmake --build build -j"$(nproc)" --target edgebench

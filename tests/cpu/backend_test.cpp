@@ -4,7 +4,6 @@
 #include "tests/cpu/conformance.h"
 
 #include "backends/cpu/memory_plan.h"
-#include "backends/cpu/unavailable_backend.h"
 #include "backends/cpu/power_model.h"
 #include "core/fold_batch_norm.h"
 #include "core/partition.h"
@@ -62,21 +61,6 @@ TEST(CpuBackend, TakesEveryNodeOfEveryModel) {
     const PartitionPlan plan = plan_partitions(g, *backend, {});
     EXPECT_EQ(plan.delegated_nodes, plan.total_nodes) << w->name() << ": " << plan.summary();
   }
-}
-
-// What a build without oneDNN registers as "cpu": listed, never available, and saying why.
-TEST(CpuBackend, PlaceholderWithoutOneDnnSaysWhy) {
-  const auto b = make_cpu_unavailable_backend();
-  EXPECT_EQ(b->name(), "cpu");
-  const Probe p = b->probe();
-  EXPECT_FALSE(p.available);
-  EXPECT_NE(p.reason.find("oneDNN"), std::string::npos) << p.reason;
-  EXPECT_NE(p.reason.find("libdnnl-dev"), std::string::npos) << p.reason;
-  GraphBuilder g("one");
-  g.output(g.add(OpKind::relu, NoAttrs{}, {g.input("x", {4})}, "y"));
-  const Graph graph = g.finish();
-  EXPECT_FALSE(b->supports(graph, graph.nodes[0], {}));
-  EXPECT_THROW(b->compile(graph, Weights{}, {}), std::runtime_error);
 }
 
 // The probe names the instruction set oneDNN dispatches to (it refuses CPUs where oneDNN
