@@ -49,19 +49,7 @@ class MobileDetWorkload final : public Workload {
 
   nlohmann::json describe_outputs(const Graph& graph, const Weights&, std::span<const Tensor>,
                                   std::span<const Tensor> outputs) const override {
-    const auto output = [&](std::string_view name) -> const Tensor& {
-      const auto it = std::find(graph.outputs.begin(), graph.outputs.end(), name);
-      if (it == graph.outputs.end() || outputs.size() != graph.outputs.size())
-        throw std::invalid_argument(std::string(info_.name) + ": outputs do not match the graph's (no '" + std::string(name) + "')");
-      return outputs[static_cast<std::size_t>(it - graph.outputs.begin())];
-    };
-    const auto detections = postprocess(output(kBoxEncodings), output(kClassLogits), ssdlite_anchors(graph));
-    nlohmann::json j = describe_detections(detections.front());
-    if (detections.size() > 1) {
-      j["detections_per_image"] = nlohmann::json::array();
-      for (const auto& d : detections) j["detections_per_image"].push_back(d.size());
-    }
-    return j;
+    return describe_ssd_outputs(graph, outputs, info_.name);
   }
 
  private:
@@ -69,6 +57,22 @@ class MobileDetWorkload final : public Workload {
 };
 
 }  // namespace
+
+nlohmann::json describe_ssd_outputs(const Graph& graph, std::span<const Tensor> outputs, std::string_view workload) {
+  const auto output = [&](std::string_view name) -> const Tensor& {
+    const auto it = std::find(graph.outputs.begin(), graph.outputs.end(), name);
+    if (it == graph.outputs.end() || outputs.size() != graph.outputs.size())
+      throw std::invalid_argument(std::string(workload) + ": outputs do not match the graph's (no '" + std::string(name) + "')");
+    return outputs[static_cast<std::size_t>(it - graph.outputs.begin())];
+  };
+  const auto detections = postprocess(output(kBoxEncodings), output(kClassLogits), ssdlite_anchors(graph));
+  nlohmann::json j = describe_detections(detections.front());
+  if (detections.size() > 1) {
+    j["detections_per_image"] = nlohmann::json::array();
+    for (const auto& d : detections) j["detections_per_image"].push_back(d.size());
+  }
+  return j;
+}
 
 nlohmann::json describe_detections(const Detections& d, std::size_t top) {
   nlohmann::json list = nlohmann::json::array();
