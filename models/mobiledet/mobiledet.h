@@ -25,6 +25,13 @@ namespace eb::mobiledet {
 // detections of the first image: {"detections": N, "top": [{"class", "score", "box"}…≤10]}.
 std::vector<std::unique_ptr<Workload>> make_workloads();
 
+// Anchors, decoding and NMS for the outputs of any SSD graph built here (one Detections per
+// image): class-wise (postprocess, as the COCO evaluation runs it) or, with `deployment`,
+// TFLite's fast path (postprocess_fast, what a device's host runs after every inference).
+// Throws std::invalid_argument, naming `workload`, when the outputs do not match.
+std::vector<Detections> ssd_postprocess(const Graph& graph, std::span<const Tensor> outputs, std::string_view workload,
+                                        bool deployment = false);
+
 // describe_outputs of any SSD graph built here (outputs "box_encodings", "class_logits";
 // anchors from its head, ssdlite_anchors): decodes and suppresses on the host. Throws
 // std::invalid_argument, naming `workload`, when the outputs do not match the graph.

@@ -52,20 +52,32 @@ class MobileDetWorkload final : public Workload {
     return describe_ssd_outputs(graph, outputs, info_.name);
   }
 
+  bool has_host_postprocess() const override { return true; }
+  void host_postprocess(const Graph& graph, std::span<const Tensor> outputs) const override {
+    (void)ssd_postprocess(graph, outputs, info_.name, true);
+  }
+
  private:
   VariantInfo info_;
 };
 
 }  // namespace
 
-nlohmann::json describe_ssd_outputs(const Graph& graph, std::span<const Tensor> outputs, std::string_view workload) {
+std::vector<Detections> ssd_postprocess(const Graph& graph, std::span<const Tensor> outputs, std::string_view workload,
+                                        bool deployment) {
   const auto output = [&](std::string_view name) -> const Tensor& {
     const auto it = std::find(graph.outputs.begin(), graph.outputs.end(), name);
     if (it == graph.outputs.end() || outputs.size() != graph.outputs.size())
       throw std::invalid_argument(std::string(workload) + ": outputs do not match the graph's (no '" + std::string(name) + "')");
     return outputs[static_cast<std::size_t>(it - graph.outputs.begin())];
   };
-  const auto detections = postprocess(output(kBoxEncodings), output(kClassLogits), ssdlite_anchors(graph));
+  const auto anchors = ssdlite_anchors(graph);
+  if (deployment) return postprocess_fast(output(kBoxEncodings), output(kClassLogits), anchors);
+  return postprocess(output(kBoxEncodings), output(kClassLogits), anchors);
+}
+
+nlohmann::json describe_ssd_outputs(const Graph& graph, std::span<const Tensor> outputs, std::string_view workload) {
+  const auto detections = ssd_postprocess(graph, outputs, workload);
   nlohmann::json j = describe_detections(detections.front());
   if (detections.size() > 1) {
     j["detections_per_image"] = nlohmann::json::array();

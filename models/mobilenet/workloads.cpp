@@ -83,6 +83,13 @@ class MobileNetWorkload final : public Workload {
     return describe_classes(outputs.front());
   }
 
+  // Detectors: decoding and NMS on the host (the classifiers' softmax is on the device in
+  // Coral's models, so it is not host work).
+  bool has_host_postprocess() const override { return info_.kind == Kind::detector; }
+  void host_postprocess(const Graph& graph, std::span<const Tensor> outputs) const override {
+    if (info_.kind == Kind::detector) (void)mobiledet::ssd_postprocess(graph, outputs, info_.name, true);
+  }
+
  private:
   Info info_;
 };
