@@ -33,7 +33,8 @@ double host_share_ms(const Workload& w, const Graph& graph, int runs) {
 std::vector<std::string> edgetpu_fit_anchors() { return {"mobilenet-v1", "mobilenet-v2"}; }
 
 EdgeTpuCheck check_edgetpu_model(const WorkloadRegistry& workloads, const std::vector<PublishedLatency>& published,
-                                 const std::vector<std::string>& anchors, int host_runs) {
+                                 const std::vector<std::string>& anchors, int host_runs, edgetpu::FitStructure structure,
+                                 const std::vector<ModelCheckRow>* host_from) {
   if (host_runs < 1) throw std::invalid_argument("host post-processing runs must be at least 1");
   EdgeTpuCheck check;
   const edgetpu::TpuParams base;
@@ -43,10 +44,8 @@ EdgeTpuCheck check_edgetpu_model(const WorkloadRegistry& workloads, const std::v
   for (std::size_t i = 0; i < published.size(); ++i)
     if (std::find(anchors.begin(), anchors.end(), published[i].workload) != anchors.end())
       fit_anchors.push_back({published[i].workload, edgetpu::graph_work(graphs[i], base), published[i].ms});
-  check.fit = edgetpu::fit_overheads(fit_anchors, base);
-  check.params = base;
-  check.params.invoke_overhead_us = check.fit.invoke_overhead_us;
-  check.params.layer_overhead_ns = check.fit.layer_overhead_ns;
+  check.fit = edgetpu::fit_timing(fit_anchors, base, structure);
+  check.params = check.fit.apply(base);
   for (int pass = 0; pass < 2; ++pass)  // anchors first
     for (std::size_t i = 0; i < published.size(); ++i) {
       const bool anchor = std::find(anchors.begin(), anchors.end(), published[i].workload) != anchors.end();
@@ -56,7 +55,11 @@ EdgeTpuCheck check_edgetpu_model(const WorkloadRegistry& workloads, const std::v
       row.anchor = anchor;
       row.published_ms = published[i].ms;
       row.device = edgetpu::model_timing(edgetpu::graph_work(graphs[i], check.params), check.params);
-      row.host_ms = host_share_ms(workloads.get(row.workload), graphs[i], host_runs);
+      row.host_ms = -1;
+      if (host_from)
+        for (const auto& h : *host_from)
+          if (h.workload == row.workload) row.host_ms = h.host_ms;
+      if (row.host_ms < 0) row.host_ms = host_share_ms(workloads.get(row.workload), graphs[i], host_runs);
       row.total_ms = row.device.total_ns * 1e-6 + row.host_ms;
       row.error_pct = 100.0 * (row.total_ms - row.published_ms) / row.published_ms;
       check.rows.push_back(std::move(row));

@@ -30,8 +30,8 @@ struct ModelCheckRow {
 };
 
 struct EdgeTpuCheck {
-  edgetpu::TpuParams params;  // the sourced constants with the fitted overheads
-  edgetpu::OverheadFit fit;
+  edgetpu::TpuParams params;  // the sourced constants with the fitted parameters
+  edgetpu::TimingFit fit;
   std::vector<ModelCheckRow> rows;  // anchors first, then held-out, in the order given
 };
 
@@ -39,8 +39,13 @@ struct EdgeTpuCheck {
 // `host_runs` ≥ 1 timed post-processing runs per model, on the outputs of one reference
 // run with seeded weights. Throws std::invalid_argument for an unknown workload or fewer
 // than two anchors.
+// `structure` picks the fitted parameters (timing_fit.h). The host share does not depend on
+// the structure: pass the same `host_ms` back (from an earlier check's rows) to skip
+// measuring it again.
 EdgeTpuCheck check_edgetpu_model(const WorkloadRegistry& workloads, const std::vector<PublishedLatency>& published,
-                                 const std::vector<std::string>& anchors, int host_runs);
+                                 const std::vector<std::string>& anchors, int host_runs,
+                                 edgetpu::FitStructure structure = edgetpu::FitStructure::compute_scale,
+                                 const std::vector<ModelCheckRow>* host_from = nullptr);
 
 // The models Coral's benchmark gives that the fit uses: the two classifiers.
 std::vector<std::string> edgetpu_fit_anchors();

@@ -18,6 +18,7 @@ namespace {
 struct FitOptions {
   int runs = 20;
   std::string format = "table";
+  bool layers = false;
 };
 
 std::vector<bench::PublishedLatency> coral_usb_latencies() {
@@ -28,9 +29,9 @@ std::vector<bench::PublishedLatency> coral_usb_latencies() {
   return out;
 }
 
-nlohmann::json to_json(const bench::EdgeTpuCheck& c) {
+nlohmann::json rows_json(const bench::EdgeTpuCheck& c, bool with_layers) {
   nlohmann::json rows = nlohmann::json::array();
-  for (const auto& r : c.rows)
+  for (const auto& r : c.rows) {
     rows.push_back({{"workload", r.workload},
                     {"role", r.anchor ? "fit anchor" : "held out"},
                     {"published_ms", r.published_ms},
@@ -45,41 +46,38 @@ nlohmann::json to_json(const bench::EdgeTpuCheck& c) {
                     {"host_ms", r.host_ms},
                     {"total_ms", r.total_ms},
                     {"error_pct", r.error_pct}});
-  nlohmann::json points = nlohmann::json::array();
-  for (const auto& p : c.fit.points)
-    points.push_back({{"workload", p.name}, {"layers", p.layers}, {"fixed_ms", p.fixed_ms}, {"published_ms", p.published_ms},
-                      {"modeled_ms", p.modeled_ms}, {"residual_ms", p.residual_ms}});
-  return {{"model", c.params.describe()},
-          {"fitted", {{"invoke_overhead_us", c.fit.invoke_overhead_us}, {"layer_overhead_ns", c.fit.layer_overhead_ns}}},
-          {"compiled_in", {{"invoke_overhead_us", edgetpu::kFittedInvokeOverheadUs}, {"layer_overhead_ns", edgetpu::kFittedLayerOverheadNs}}},
-          {"fit_points", points},
-          {"rms_residual_ms", c.fit.rms_residual_ms},
-          {"rows", rows},
-          {"provenance",
-           {{"device_ms", "modeled"}, {"host_ms", "measured (steady_clock, this host)"}, {"published_ms", "published (data/published/coral.json)"}}}};
+    if (with_layers) {
+      nlohmann::json layers = nlohmann::json::array();
+      for (const auto& l : r.device.layers)
+        layers.push_back({{"node", l.node}, {"op", l.op}, {"compute_ns", l.compute_ns}, {"stream_ns", l.stream_ns},
+                          {"overhead_ns", l.overhead_ns}, {"activation_bytes", l.activation_bytes}});
+      rows.back()["layer_times"] = std::move(layers);
+    }
+  }
+  return rows;
 }
 
-void fit(const FitOptions& o, const Context& ctx) {
-  const auto anchors = bench::edgetpu_fit_anchors();
-  const bench::EdgeTpuCheck c = bench::check_edgetpu_model(ctx.workloads, coral_usb_latencies(), anchors, o.runs);
-  if (o.format == "json") {
-    fmt::print("{}\n", to_json(c).dump(2));
-    return;
-  }
-  fmt::print("Edge TPU timing model: {}\n", c.params.describe());
-  fmt::print("sourced constants: 64x64 int8 MACs @ 500 MHz (4 TOPS), 8 MiB SRAM, link 500 MB/s (backends/edgetpu/timing_model.h)\n\n");
-  fmt::print("fit on {} (Coral USB Accelerator, published), least squares, both overheads >= 0:\n", fmt::join(anchors, ", "));
-  Table fit({"ANCHOR", "LAYERS", "FIXED (MODELED)", "PUBLISHED", "FITTED MODEL", "RESIDUAL"},
-            {Table::Align::left, Table::Align::right, Table::Align::right, Table::Align::right, Table::Align::right, Table::Align::right});
-  for (const auto& p : c.fit.points)
-    fit.add_row({p.name, std::to_string(p.layers), fmt::format("{:.3f} ms", p.fixed_ms), fmt::format("{:.2f} ms", p.published_ms),
-                 fmt::format("{:.3f} ms", p.modeled_ms), fmt::format("{:+.4f} ms", p.residual_ms)});
-  fmt::print("{}", fit.render());
-  fmt::print("fitted: invoke overhead {:.0f} us, per-layer overhead {:.0f} ns (rms residual {:.4f} ms; two anchors, two "
-             "parameters: the residuals are zero unless a bound was hit)\n",
-             c.fit.invoke_overhead_us, c.fit.layer_overhead_ns, c.fit.rms_residual_ms);
-  fmt::print("compiled-in defaults: invoke {:.0f} us, per-layer {:.0f} ns\n\n", edgetpu::kFittedInvokeOverheadUs,
-             edgetpu::kFittedLayerOverheadNs);
+nlohmann::json fit_json(const edgetpu::TimingFit& f) {
+  nlohmann::json points = nlohmann::json::array();
+  for (const auto& p : f.points)
+    points.push_back({{"workload", p.name}, {"published_ms", p.published_ms}, {"modeled_ms", p.modeled_ms}, {"residual_ms", p.residual_ms}});
+  return {{"structure", edgetpu::fit_structure_name(f.structure)},
+          {"invoke_overhead_us", f.invoke_overhead_us},
+          {"compute_scale", f.compute_scale},
+          {"layer_overhead_ns", f.layer_overhead_ns},
+          {"at_bound", f.at_bound},
+          {"points", points},
+          {"rms_residual_ms", f.rms_residual_ms}};
+}
+
+std::string fitted_text(const edgetpu::TimingFit& f) {
+  std::string s = fmt::format("invoke overhead {:.1f} us, ", f.invoke_overhead_us);
+  s += f.structure == edgetpu::FitStructure::compute_scale ? fmt::format("compute scale {:.4f}", f.compute_scale)
+                                                           : fmt::format("per-layer overhead {:.0f} ns", f.layer_overhead_ns);
+  return s + fmt::format(" (rms residual {:.4f} ms{})", f.rms_residual_ms, f.at_bound ? "; a parameter is at its bound" : "");
+}
+
+std::string check_table(const bench::EdgeTpuCheck& c) {
   Table t({"MODEL", "ROLE", "DEVICE (MODELED)", "HOST (MEASURED)", "TOTAL", "PUBLISHED", "ERROR"},
           {Table::Align::left, Table::Align::left, Table::Align::right, Table::Align::right, Table::Align::right,
            Table::Align::right, Table::Align::right});
@@ -87,9 +85,48 @@ void fit(const FitOptions& o, const Context& ctx) {
     t.add_row({r.workload, r.anchor ? "fit anchor" : "held out", fmt::format("{:.3f} ms", r.device.total_ns * 1e-6),
                r.host_ms > 0 ? fmt::format("{:.3f} ms", r.host_ms) : std::string("-"), fmt::format("{:.3f} ms", r.total_ms),
                fmt::format("{:.1f} ms", r.published_ms), fmt::format("{:+.1f}%", r.error_pct)});
-  fmt::print("{}", t.render());
-  fmt::print("host: median of {} runs of the deployment post-processing (decode + fast NMS) on this host; device: modeled; "
-             "published: Coral USB Accelerator (data/published/coral.json)\n",
+  return t.render();
+}
+
+void fit(const FitOptions& o, const Context& ctx) {
+  const auto anchors = bench::edgetpu_fit_anchors();
+  const auto published = coral_usb_latencies();
+  const bench::EdgeTpuCheck c = bench::check_edgetpu_model(ctx.workloads, published, anchors, o.runs);
+  const bench::EdgeTpuCheck alt =
+      bench::check_edgetpu_model(ctx.workloads, published, anchors, o.runs, edgetpu::FitStructure::layer_overhead, &c.rows);
+  if (o.format == "json") {
+    nlohmann::json j = {{"model", c.params.describe()},
+                        {"fit", fit_json(c.fit)},
+                        {"compiled_in", {{"invoke_overhead_us", edgetpu::kFittedInvokeOverheadUs}, {"compute_scale", edgetpu::kFittedComputeScale}}},
+                        {"rows", rows_json(c, o.layers)},
+                        {"alternative", {{"fit", fit_json(alt.fit)}, {"rows", rows_json(alt, false)}}},
+                        {"host_runs", o.runs},
+                        {"provenance",
+                         {{"device_ms", "modeled"},
+                          {"host_ms", "measured (steady_clock, this host)"},
+                          {"published_ms", "published (data/published/coral.json)"}}}};
+    fmt::print("{}\n", j.dump(2));
+    return;
+  }
+  fmt::print("Edge TPU timing model: {}\n", c.params.describe());
+  fmt::print("sourced: 64x64 int8 MACs @ 500 MHz (4 TOPS), 8 MiB SRAM shared with activations, links 500 MB/s "
+             "(backends/edgetpu/timing_model.h)\n\n");
+  fmt::print("fit of {} on {} (Coral USB Accelerator, published), least squares, bounded:\n",
+             edgetpu::fit_structure_name(c.fit.structure), fmt::join(anchors, ", "));
+  Table fit({"ANCHOR", "PUBLISHED", "FITTED MODEL", "RESIDUAL"},
+            {Table::Align::left, Table::Align::right, Table::Align::right, Table::Align::right});
+  for (const auto& p : c.fit.points)
+    fit.add_row({p.name, fmt::format("{:.2f} ms", p.published_ms), fmt::format("{:.3f} ms", p.modeled_ms),
+                 fmt::format("{:+.4f} ms", p.residual_ms)});
+  fmt::print("{}", fit.render());
+  fmt::print("fitted: {}\n", fitted_text(c.fit));
+  fmt::print("compiled-in defaults: invoke overhead {} us, compute scale {}\n\n", edgetpu::kFittedInvokeOverheadUs,
+             edgetpu::kFittedComputeScale);
+  fmt::print("{}", check_table(c));
+  fmt::print("\nalternative structure, for comparison ({}): {}\n{}", edgetpu::fit_structure_name(alt.fit.structure),
+             fitted_text(alt.fit), check_table(alt));
+  fmt::print("\nhost: median of {} runs of the deployment post-processing (decode + fast NMS) on this host (measured); device: "
+             "modeled; published: Coral USB Accelerator (data/published/coral.json)\n",
              o.runs);
 }
 
@@ -101,6 +138,7 @@ void add_fit_edgetpu_command(CLI::App& app, const Context& ctx) {
       "fit-edgetpu", "Fit the Edge TPU timing model's overheads on the published classifiers and check it on held-out detectors");
   cmd->add_option("--runs", o->runs, "Timed host post-processing runs per model (median)")->check(CLI::PositiveNumber)->capture_default_str();
   cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
+  cmd->add_flag("--layers", o->layers, "With --format json: every layer's modeled times");
   cmd->callback([o, &ctx] { fit(*o, ctx); });
 }
 

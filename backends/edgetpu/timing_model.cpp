@@ -49,6 +49,7 @@ TpuParams TpuParams::from_options(const std::map<std::string, std::string>& extr
   }
   p.link_mb_s = number(extra, "edgetpu.link_mb_s", p.link_mb_s, 1e-3, 1e6);
   p.invoke_overhead_us = number(extra, "edgetpu.invoke_overhead_us", p.invoke_overhead_us, 0, 1e7);
+  p.compute_scale = number(extra, "edgetpu.compute_scale", p.compute_scale, 1e-3, 1e3);
   p.layer_overhead_ns = number(extra, "edgetpu.layer_overhead_ns", p.layer_overhead_ns, 0, 1e9);
   p.idle_w = number(extra, "edgetpu.idle_w", p.idle_w, 0, 1000);
   p.w_per_tops = number(extra, "edgetpu.w_per_tops", p.w_per_tops, 0, 1000);
@@ -56,12 +57,13 @@ TpuParams TpuParams::from_options(const std::map<std::string, std::string>& extr
 }
 
 std::string TpuParams::describe() const {
-  return fmt::format("edgetpu-model({}x{} int8 MAC @ {} MHz ({}), {} MiB SRAM, {} {} MB/s, {} us/invoke, {} ns/layer)", array_rows,
-                     array_cols, clock_mhz, clock, cache_mib, link, link_mb_s, invoke_overhead_us, layer_overhead_ns);
+  return fmt::format("edgetpu-model({}x{} int8 MAC @ {} MHz ({}), {} MiB SRAM, {} {} MB/s, {} us/invoke, compute x{}{})", array_rows,
+                     array_cols, clock_mhz, clock, cache_mib, link, link_mb_s, invoke_overhead_us, compute_scale,
+                     layer_overhead_ns > 0 ? fmt::format(", {} ns/layer", layer_overhead_ns) : std::string());
 }
 
 std::map<std::string, std::string> TpuParams::as_info() const {
-  const bool fitted = invoke_overhead_us == kFittedInvokeOverheadUs && layer_overhead_ns == kFittedLayerOverheadNs;
+  const bool fitted = invoke_overhead_us == kFittedInvokeOverheadUs && compute_scale == kFittedComputeScale && layer_overhead_ns == 0;
   return {
       {"edgetpu.model", describe()},
       {"edgetpu.model.array", fmt::format("{}x{}", array_rows, array_cols)},
@@ -71,8 +73,9 @@ std::map<std::string, std::string> TpuParams::as_info() const {
       {"edgetpu.model.link", link},
       {"edgetpu.model.link_mb_s", fmt::format("{}", link_mb_s)},
       {"edgetpu.model.invoke_overhead_us", fmt::format("{}", invoke_overhead_us)},
+      {"edgetpu.model.compute_scale", fmt::format("{}", compute_scale)},
       {"edgetpu.model.layer_overhead_ns", fmt::format("{}", layer_overhead_ns)},
-      {"edgetpu.model.overheads",
+      {"edgetpu.model.fitted",
        fitted ? std::string("fitted on mobilenet-v1 and mobilenet-v2 (Coral USB Accelerator, 2.4 and 2.6 ms); edgebench fit-edgetpu")
               : std::string("set by options (not the fitted values)")},
       {"edgetpu.model.power", fmt::format("idle {} W (assumed) + {} W/TOPS x {:.3f} TOPS x utilisation", idle_w, w_per_tops, peak_tops())},
@@ -157,7 +160,8 @@ TimingReport model_timing(const std::vector<LayerWork>& layers, std::int64_t io_
     LayerTime t;
     t.node = l.node;
     t.op = l.op;
-    t.compute_ns = l.array_cycles * ns_per_cycle;
+    t.compute_ns = l.array_cycles * ns_per_cycle * p.compute_scale;
+    t.activation_bytes = l.activation_bytes;
     // The compiler caches parameters layer by layer, in order, while they fit.
     if (l.param_bytes > 0 && used + l.param_bytes <= cache_bytes) {
       used += l.param_bytes;

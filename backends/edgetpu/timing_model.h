@@ -32,17 +32,21 @@
 //                    Accelerators): both 5 Gb/s with 8b/10b coding, so 500 MB/s (USB 3.0 and
 //                    PCIe 2.0 specifications; Coral product pages for the interfaces). The
 //                    int8 input and outputs cross it on every invocation.
-//   overheads        FITTED on mobilenet-v1 and mobilenet-v2 only (edgebench fit-edgetpu,
+//   fitted           FITTED on mobilenet-v1 and mobilenet-v2 only (edgebench fit-edgetpu,
 //                    backends/edgetpu/timing_fit.h) against Coral's published USB
-//                    Accelerator latencies: a fixed cost per invocation (driver, USB
-//                    round trips, TFLite invoke) and a fixed cost per layer (instruction
-//                    issue and synchronisation). PCIe: no published anchor was fitted, the
-//                    USB values are used (unvalidated).
+//                    Accelerator latencies: a fixed cost per invocation (driver, USB round
+//                    trips, TFLite invoke) and a compute scale, the factor by which the real
+//                    array is slower than the ideal tile mapping above (its efficiency is not
+//                    published). A per-layer overhead is in the model (edgetpu.layer_overhead_ns)
+//                    but 0: two anchors cannot fit a third parameter, and the alternative fit
+//                    (invoke + per-layer, no scale) is worse on the held-out models
+//                    (docs/edgetpu-model.md). PCIe: no published anchor was fitted, the USB
+//                    values are used (unvalidated).
 //   power            idle 0.5 W (assumed, no source) + 0.5 W per TOPS (Coral: "2 TOPS per
 //                    watt") × 4 TOPS × array utilisation over the device time.
 // Options (CompileOptions::extra): edgetpu.array_rows, edgetpu.array_cols, edgetpu.clock
 // (max|std), edgetpu.cache_mib (the on-chip SRAM), edgetpu.link (usb3|pcie),
-// edgetpu.link_mb_s, edgetpu.invoke_overhead_us, edgetpu.layer_overhead_ns, edgetpu.idle_w,
+// edgetpu.link_mb_s, edgetpu.invoke_overhead_us, edgetpu.compute_scale, edgetpu.layer_overhead_ns, edgetpu.idle_w,
 // edgetpu.w_per_tops.
 #pragma once
 
@@ -58,8 +62,8 @@ namespace eb::edgetpu {
 
 // The result of `edgebench fit-edgetpu` (mobilenet-v1 2.4 ms, mobilenet-v2 2.6 ms on the USB
 // Accelerator): compiled in as the defaults; tests/edgetpu check that the fit still gives them.
-inline constexpr double kFittedInvokeOverheadUs = 1443;
-inline constexpr double kFittedLayerOverheadNs = 3960;
+inline constexpr double kFittedInvokeOverheadUs = 0;
+inline constexpr double kFittedComputeScale = 5.0218;
 
 struct TpuParams {
   int array_rows = 64;
@@ -70,7 +74,8 @@ struct TpuParams {
   std::string link = "usb3";
   double link_mb_s = 500;
   double invoke_overhead_us = kFittedInvokeOverheadUs;
-  double layer_overhead_ns = kFittedLayerOverheadNs;
+  double compute_scale = kFittedComputeScale;
+  double layer_overhead_ns = 0;
   double idle_w = 0.5;
   double w_per_tops = 0.5;
 
@@ -106,10 +111,11 @@ GraphWork graph_work(const Graph& graph, const TpuParams& p);
 struct LayerTime {
   std::string node;
   std::string op;
-  double compute_ns = 0;
+  double compute_ns = 0;   // on the array, times the compute scale
   double stream_ns = 0;    // parameters not in the cache, over the link
   double overhead_ns = 0;  // the per-layer overhead
   double ns = 0;           // max(compute, stream) + overhead
+  std::int64_t activation_bytes = 0;
   bool cached = true;
 };
 
