@@ -214,8 +214,10 @@ SideBySide side_by_side(const PublishedSet& published, const std::vector<RecordV
       if (r) {
         ours_text = format_latency(r->p50_ns) + " p50";
         // Like for like (the modeled device is the published one): the model's error.
+        // A fit anchor's error is the fit's residual, not validation: said so.
         if (backend == "edgetpu" && coral_usb(f.device) && r->p50_ns && f.value > 0)
-          ours_text += fmt::format(" ({:+.1f}% vs published)", 100.0 * (r->p50_ns->value * 1e-6 - f.value) / f.value);
+          ours_text += fmt::format(" ({:+.1f}% vs published{})", 100.0 * (r->p50_ns->value * 1e-6 - f.value) / f.value,
+                                   f.role.empty() ? "" : "; " + f.role);
         ours_on = with_precision(r->backend + ": " + r->device, r->precision);
         shown.push_back(r);
       } else {
