@@ -44,7 +44,7 @@ struct DeviceTime {
   double ns = 0;
   Provenance provenance;  // of the device's part
   double host_ns = 0;     // measured on this host (steady_clock), included in ns
-  std::string host_what;  // what the host's part was ("2 fallback partitions", "post-processing")
+  std::string host_what = {};  // what the host's part was ("2 fallback partitions", "post-processing")
 };
 
 // A backend's documented power model of its device, for hardware that is not present or

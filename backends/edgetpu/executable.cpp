@@ -52,7 +52,7 @@ std::vector<Tensor> EdgeTpuExecutable::run(std::span<const Tensor> inputs) {
 
 std::optional<DeviceTime> EdgeTpuExecutable::last_device_time() const {
   if (!ran_) return std::nullopt;
-  return DeviceTime{timing_.total_ns, params_.provenance()};
+  return DeviceTime{.ns = timing_.total_ns, .provenance = params_.provenance()};
 }
 
 std::vector<NodeProfile> EdgeTpuExecutable::last_profile() const {

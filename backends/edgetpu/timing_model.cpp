@@ -118,16 +118,12 @@ LayerWork layer_work(const Graph& graph, const Node& node, const TpuParams& p) {
       break;
     }
     case OpKind::reshape: w.is_view = true; break;
-    case OpKind::transpose: {
+    default: {
       // NCHW → NHWC is the layout the .tflite already has (tflite_export.h): a view.
-      const auto& perm = node.attr<TransposeAttrs>().perm;
-      if (perm == std::vector<int>{0, 2, 3, 1}) {
+      if (node.op == OpKind::transpose && node.attr<TransposeAttrs>().perm == std::vector<int>{0, 2, 3, 1}) {
         w.is_view = true;
         break;
       }
-      [[fallthrough]];
-    }
-    default: {
       std::int64_t elems = numel(out);
       for (const auto& s : shapes) elems = std::max(elems, numel(s));
       w.array_cycles = ceil_div(elems, C);

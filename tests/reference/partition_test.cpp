@@ -36,7 +36,7 @@ class FakeBackend final : public Backend {
   struct Exe final : Executable {
     explicit Exe(std::unique_ptr<Executable> e) : inner(std::move(e)) {}
     std::vector<Tensor> run(std::span<const Tensor> in) override { return inner->run(in); }
-    std::optional<DeviceTime> last_device_time() const override { return DeviceTime{1000, Provenance::modeled("fake")}; }
+    std::optional<DeviceTime> last_device_time() const override { return DeviceTime{.ns = 1000, .provenance = Provenance::modeled("fake")}; }
     std::map<std::string, std::string> info() const override {
       return {{"fake.clock", "1 GHz"}, {"fake.graph", graph}};
     }
