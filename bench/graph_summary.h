@@ -32,6 +32,9 @@ struct GraphSummary {
   std::vector<TensorSummary> outputs;
   std::vector<LayerSummary> layers;  // graph order
   std::int64_t params = 0;  // Graph::param_count(): every declared weight, batch-norm statistics included
+  // Convolution and linear weights and biases without the batch-norm statistics (γ, β, μ,
+  // σ²): the convention of the published counts (TF-slim's tables, the MobileNet papers).
+  std::int64_t params_without_batch_norm = 0;
   std::int64_t macs = 0;    // Graph::mac_count()
   std::size_t weight_tensors = 0;
 };

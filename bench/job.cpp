@@ -1,3 +1,4 @@
+#include "bench/host_share.h"
 #include "bench/job.h"
 
 #include <algorithm>
@@ -198,6 +199,8 @@ CompiledModel compile_job(const PreparedJob& job, ResultRecord& r, const RunHook
   if (hooks.say)
     hooks.say(fmt::format("compiling {} for {} ({})", spec.model, job.backend->name(), precision_name(spec.compile.precision)));
   CompiledModel compiled = compile_model(job.folded.graph, job.folded.weights, *job.backend, *job.fallback, spec.compile);
+  compiled.executable = with_host_postprocess(std::move(compiled.executable), *job.built.workload, job.folded.graph);
+  compiled.info = compiled.executable->info();
   r.backend.plan = compiled.plan;
   r.backend.executable_info = compiled.info;
   return compiled;

@@ -73,10 +73,23 @@ struct ScenarioFacts {
   std::string name() const { return std::string(scenario_name(settings.scenario)); }
 };
 
+// Device time per timed run: the system time a real board would show. When part of it ran
+// on this host (fallback partitions, post-processing), `host` holds that part (measured)
+// and `device` the device's own (with the device's provenance); `samples_ns` is their sum,
+// and `provenance` says it is a sum.
+struct DeviceTimingPart {
+  std::vector<double> samples_ns;
+  LatencyStats stats;
+  Provenance provenance;
+  std::string what;
+};
+
 struct DeviceTiming {
   std::vector<double> samples_ns;
   LatencyStats stats;
   Provenance provenance;
+  std::optional<DeviceTimingPart> device;  // present with `host`
+  std::optional<DeviceTimingPart> host;
 };
 
 struct TimingFacts {

@@ -69,6 +69,7 @@ TimedPhase::TimedPhase(Executable& executable, const SamplePool& pool, const Mea
   t_.samples_ns.reserve(reserve);
   t_.sample_indices.reserve(reserve);
   t_.device_samples_ns.reserve(reserve);
+  t_.device_host_ns.reserve(reserve);
 }
 
 void TimedPhase::first_inference() {
@@ -121,7 +122,9 @@ bool TimedPhase::step(const std::function<void(const ProgressSnapshot&)>& on_pro
   if (every_run_has_device_time_) {
     if (auto d = exe_.last_device_time()) {
       t_.device_samples_ns.push_back(d->ns);
+      t_.device_host_ns.push_back(d->host_ns);
       if (!t_.device_provenance) t_.device_provenance = std::move(d->provenance);
+      if (t_.device_host_what.empty()) t_.device_host_what = std::move(d->host_what);
     } else {
       every_run_has_device_time_ = false;
     }
@@ -151,6 +154,8 @@ Timings TimedPhase::finish() {
     t_.device_samples_ns.clear();
     t_.device_provenance.reset();
   }
+  if (t_.device_samples_ns.empty() || std::all_of(t_.device_host_ns.begin(), t_.device_host_ns.end(), [](double h) { return h == 0; }))
+    t_.device_host_ns.clear();
   if (!every_run_has_watts_ || t_.modeled_watts.size() != t_.samples_ns.size()) t_.modeled_watts.clear();
   return std::move(t_);
 }

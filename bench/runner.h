@@ -107,6 +107,10 @@ struct Timings {
   // Device time of each timed run, when the executable reports one for every run.
   std::vector<double> device_samples_ns;
   std::optional<Provenance> device_provenance;
+  // Of each device sample, the host's measured share (DeviceTime::host_ns; all zero when
+  // the device time has none) and what that share was.
+  std::vector<double> device_host_ns;
+  std::string device_host_what;
   // The device power model's watts for each timed run (Executable::last_modeled_watts),
   // when it gives one for every run.
   std::vector<double> modeled_watts;

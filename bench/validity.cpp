@@ -50,6 +50,10 @@ Validity judge_validity(const Timings& timings, const MeasureSettings& settings,
     }
   }
 
+  // Most of the work on the host: the record would time the fallback, not the backend (a
+  // modeled device time would leave most of the run out or be mostly the host's).
+  if (plan.backend != "reference" && plan.total_macs > 0 && 2 * plan.delegated_macs < plan.total_macs)
+    v.fail(fmt::format("most of the work ran on the host, not on {}: {}", plan.backend, plan.summary()));
   if (plan.delegated_nodes < plan.total_nodes)
     v.notes.push_back(fmt::format("{} of {} nodes fell back to the reference backend", plan.total_nodes - plan.delegated_nodes,
                                   plan.total_nodes));

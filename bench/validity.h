@@ -35,7 +35,8 @@ inline constexpr const char* kInterruptedReason = "interrupted";
 // The reason for a backend that threw while compiling or running (Validity::error says what).
 inline constexpr const char* kFailedReason = "failed";
 
-// INVALID when: the run was interrupted ("interrupted"); a maximum stopped the timed phase
+// INVALID when: under half of the MACs ran on the backend (the rest fell back to the host);
+// the run was interrupted ("interrupted"); a maximum stopped the timed phase
 // before both minimums were met, or it has no query ("too few queries: ..."); a sample is
 // not positive (the clock did not advance); an output has non-finite values; an output is
 // all zeros.

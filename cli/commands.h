@@ -23,7 +23,8 @@
   X(make_dataset)          \
   X(compare)               \
   X(report)                \
-  X(reproduce)
+  X(reproduce)             \
+  X(fit_edgetpu)
 
 namespace eb::cli {
 

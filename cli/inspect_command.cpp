@@ -41,8 +41,10 @@ void inspect(const InspectOptions& o, const Context& ctx) {
   for (const auto& in : s.inputs) fmt::print("  input  {} {} {}\n", in.name, to_string(in.shape), dtype_name(in.dtype));
   for (const auto& out : s.outputs) fmt::print("  output {} {} {}\n", out.name, to_string(out.shape), dtype_name(out.dtype));
   fmt::print("\n{}\n", t.render());
-  fmt::print("total: {} nodes, {} parameters ({}, counted before batch-norm folding), {} MACs ({})\n", s.layers.size(),
-             s.params, format_count(static_cast<double>(s.params)), s.macs, format_count(static_cast<double>(s.macs)));
+  fmt::print("total: {} nodes, {} parameters ({}, counted before batch-norm folding; {} without batch-norm statistics, as "
+             "published counts are), {} MACs ({})\n",
+             s.layers.size(), s.params, format_count(static_cast<double>(s.params)),
+             format_count(static_cast<double>(s.params_without_batch_norm)), s.macs, format_count(static_cast<double>(s.macs)));
 }
 
 }  // namespace

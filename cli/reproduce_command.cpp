@@ -37,8 +37,8 @@ void reproduce(const ReproduceOptions& o, const Context& ctx) {
   } catch (const std::invalid_argument& e) {
     throw bench::InvalidJob(e.what());
   }
-  const reports::PublishedSet published =
-      o.published.empty() ? reports::embedded_published(o.paper) : reports::load_published(o.published, o.paper);
+  const reports::PublishedSet published = reports::published_for(
+      matrix, o.published.empty() ? std::nullopt : std::optional(reports::load_published(o.published, o.paper)));
   const std::filesystem::path out = o.out.empty() ? "reproduce-" + o.paper : o.out;
 
   reports::ReproduceSettings settings{o.quick, o.backends, o.power, o.seed};

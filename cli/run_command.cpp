@@ -148,9 +148,17 @@ void print_summary(const bench::ResultRecord& r) {
   }
   if (r.scenario.settings.scenario == bench::Scenario::offline)
     fmt::print("  throughput {:.2f} samples/s ({})\n", t.samples_per_s, provenance_text(t.provenance));
-  if (t.device)
+  if (t.device && t.device->device && t.device->host) {
+    // The system time, then its two parts, each with its own provenance.
+    fmt::print("  system     p50 {}, p90 {} = device + host share below\n", format_ns(t.device->stats.p50_ns),
+               format_ns(t.device->stats.p90_ns));
+    fmt::print("  on device  p50 {} ({})\n", format_ns(t.device->device->stats.p50_ns), provenance_text(t.device->device->provenance));
+    fmt::print("  on host    p50 {}: {} ({})\n", format_ns(t.device->host->stats.p50_ns), t.device->host->what,
+               provenance_text(t.device->host->provenance));
+  } else if (t.device) {
     fmt::print("  on device  p50 {}, p90 {} ({})\n", format_ns(t.device->stats.p50_ns), format_ns(t.device->stats.p90_ns),
                provenance_text(t.device->provenance));
+  }
   if (r.power) {
     if (r.power->energy)
       print_energy(*r.power->energy);

@@ -35,10 +35,16 @@ struct CompileOptions {
   std::map<std::string, std::string> extra;  // backend-specific settings, recorded in results
 };
 
-// Device-side time of one run, when a backend has it (CUDA events, a cycle model, ...).
+// Device-side time of one run, when a backend has it (CUDA events, a cycle model, ...): the
+// *system* time a real board would show (docs/DESIGN: a modeled figure contains the host's
+// share too). `ns` is the whole; of it, `host_ns` ran on this host for real (fallback
+// partitions, the workload's post-processing) and was measured with steady_clock; the rest,
+// ns − host_ns, is the device's, with `provenance` (modeled or measured on the device).
 struct DeviceTime {
   double ns = 0;
-  Provenance provenance;
+  Provenance provenance;  // of the device's part
+  double host_ns = 0;     // measured on this host (steady_clock), included in ns
+  std::string host_what = {};  // what the host's part was ("2 fallback partitions", "post-processing")
 };
 
 // A backend's documented power model of its device, for hardware that is not present or

@@ -116,6 +116,10 @@ Graph extract_subgraph(const Graph& graph, const Partition& part, const std::str
 
 namespace {
 
+std::string fmt_host_stages(int n) {
+  return n == 0 ? std::string() : std::to_string(n) + (n == 1 ? " fallback partition" : " fallback partitions") + " on the reference kernels";
+}
+
 struct Stage {
   std::string name;
   std::string backend;
@@ -136,7 +140,10 @@ class PartitionedExecutable final : public Executable {
     std::vector<std::size_t> powered;
     for (std::size_t s = 0; s < stages_.size(); ++s)
       if (stages_[s].exe->power_model()) powered.push_back(s);
-    if (powered.size() == 1) powered_ = powered.front();
+    if (powered.size() == 1) {
+      powered_ = powered.front();
+      idle_watts_ = stages_[*powered_].exe->power_model()->idle_watts;
+    }
   }
 
   std::vector<Tensor> run(std::span<const Tensor> inputs) override {
@@ -148,6 +155,8 @@ class PartitionedExecutable final : public Executable {
     profile_.clear();
     device_ns_.reset();
     std::optional<Provenance> device_prov;
+    double host_ns = 0, fallback_ns = 0, device_busy_ns = 0;
+    int host_stages = 0;
     for (std::size_t s = 0; s < stages_.size(); ++s) {
       Stage& st = stages_[s];
       std::vector<Tensor> args;
@@ -183,11 +192,25 @@ class PartitionedExecutable final : public Executable {
       }
       if (auto dt = st.exe->last_device_time()) {
         device_ns_ = device_ns_.value_or(0.0) + dt->ns;
+        host_ns += dt->host_ns;
+        device_busy_ns += dt->ns - dt->host_ns;
         if (!device_prov) device_prov = dt->provenance;
+      } else {
+        // A stage with no device time ran on this host: its wall time is the host's share
+        // of the system time (measured), whatever the device's part is.
+        const double wall = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
+        host_ns += wall;
+        fallback_ns += wall;
+        ++host_stages;
       }
     }
-    if (device_ns_) device_time_ = DeviceTime{*device_ns_, *device_prov};
-    else device_time_.reset();
+    if (device_ns_) {
+      device_time_ = DeviceTime{*device_ns_ + fallback_ns, *device_prov, host_ns,
+                                fmt_host_stages(host_stages)};
+      device_busy_ns_ = device_busy_ns;
+    } else {
+      device_time_.reset();
+    }
     std::vector<Tensor> out;
     out.reserve(outputs_.size());
     for (const auto& name : outputs_) {
@@ -212,9 +235,16 @@ class PartitionedExecutable final : public Executable {
                   " partition(s) is not modeled)";
     return m;
   }
+  // Energy follows the time split: the device draws its modeled power over its own part
+  // and idles while the host works, so the watts over the whole system time are
+  // (P·t_device + P_idle·t_host) / t_total.
   std::optional<double> last_modeled_watts() const override {
     const Stage* st = powered_stage();
-    return st ? st->exe->last_modeled_watts() : std::nullopt;
+    if (!st) return std::nullopt;
+    const auto w = st->exe->last_modeled_watts();
+    if (!w || !device_time_ || device_time_->ns <= 0) return w;
+    const double host = device_time_->ns - device_busy_ns_;
+    return (*w * device_busy_ns_ + idle_watts_ * host) / device_time_->ns;
   }
 
   void enable_profiling(bool on) override {
@@ -252,6 +282,8 @@ class PartitionedExecutable final : public Executable {
   bool profiling_ = false;
   std::vector<NodeProfile> profile_;
   std::optional<double> device_ns_;
+  double device_busy_ns_ = 0;  // of device_time_, the device's own part
+  double idle_watts_ = 0;      // the powered stage's idle power
   std::optional<DeviceTime> device_time_;
   std::optional<std::size_t> powered_;  // the only stage with a power model, if exactly one has one
 };

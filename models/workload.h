@@ -34,6 +34,11 @@ class Workload {
   virtual Weights make_weights(const Graph& graph, std::uint64_t seed) const = 0;
   // The default seeded inputs, in Graph::inputs order.
   virtual std::vector<Tensor> make_inputs(const Graph& graph, std::uint64_t seed) const = 0;
+  // The host work a deployment runs after every inference — for SSD detectors box decoding
+  // and NMS, as TFLite_Detection_PostProcess does on the CPU of an Edge TPU system. The
+  // harness times it on this host as part of a device's system time (bench/host_share.h).
+  virtual bool has_host_postprocess() const { return false; }
+  virtual void host_postprocess(const Graph& graph, std::span<const Tensor> outputs) const { (void)graph, (void)outputs; }
   // Workload-specific facts about one run's outputs for the result record (decoded
   // detections, ...). `weights` are the unfolded weights the outputs were computed with.
   virtual nlohmann::json describe_outputs(const Graph& graph, const Weights& weights, std::span<const Tensor> inputs,

@@ -38,6 +38,7 @@ PublishedSet parse_published(std::string_view json_text, const std::string& name
       f.precision = r.value("precision", json(nullptr)).is_string() ? r["precision"].get<std::string>() : "";
       f.dataset = r.value("dataset", "");
       f.numerator = r.value("numerator", "");
+      f.role = r.value("role", "");
       f.denominator = r.value("denominator", "");
       const std::string key = r.value("citation", "");
       if (key.empty() || !citations.contains(key) || !citations[key].is_string())

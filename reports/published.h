@@ -24,6 +24,7 @@ struct PublishedFigure {
   std::string dataset;       // for accuracy figures
   std::string numerator, denominator;  // for ratios: backends compared ("fpga" vs "gpu")
   std::string citation;      // full citation text
+  std::string role;          // "fit anchor" (a model was fitted on it: not validation), "held out", or empty
 };
 
 struct PublishedSet {

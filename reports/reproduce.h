@@ -7,8 +7,12 @@
 //              convolutions would fall back to the host); published: FPGA energy
 //              efficiency 2.24x vs GPU and 4.90x vs CPU, ~59 ms per frame on a ZCU102 at
 //              300 MHz.
-//   mobiledet  mobiledet-cpu, -edgetpu, -dsp, -gpu; published: latency on Pixel phones
-//              (and a Jetson for -gpu) and COCO mAP.
+//   mobiledet  mobiledet-cpu, -edgetpu, -dsp, -gpu and the SSD MobileNet v1/v2 baselines;
+//              published: latency on Pixel phones (and a Jetson for -gpu), COCO mAP, and
+//              Coral's USB Accelerator latencies (data/published/coral.json) — the
+//              like-for-like rows of the edgetpu model, with its error.
+//   coral      mobilenet-v1, -v2 (the timing model's fit anchors), ssd-mobilenet-v1, -v2 and
+//              mobiledet-edgetpu (held out); published: Coral's USB Accelerator latencies.
 //
 // A backend that would run under half of a workload's multiply-accumulates (the rest
 // falling back to the reference) is skipped with the reason: its figures would be mostly
@@ -33,7 +37,14 @@ struct PaperMatrix {
   std::string paper;                   // "edge-moe"
   std::string title;                   // "Edge-MoE (ICCAD 2023)"
   std::vector<std::string> workloads;  // edgebench workload names
+  // data/published files whose figures go beside ours: the paper's own (named `paper`),
+  // then others, of which only figures of the matrix's workloads are kept.
+  std::vector<std::string> published;
 };
+
+// The figures of every file of m.published, the first file's replaced by `own` when given
+// (--published FILE). Throws what embedded_published throws.
+PublishedSet published_for(const PaperMatrix& m, const std::optional<PublishedSet>& own = std::nullopt);
 
 // Throws std::invalid_argument for an unknown paper (naming the known ones).
 PaperMatrix paper_matrix(const std::string& paper);

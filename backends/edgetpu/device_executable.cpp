@@ -145,7 +145,7 @@ std::vector<Tensor> EdgeTpuDeviceExecutable::run(std::span<const Tensor> inputs)
 
 std::optional<DeviceTime> EdgeTpuDeviceExecutable::last_device_time() const {
   if (!ran_) return std::nullopt;
-  return DeviceTime{runner_->last_invoke_ns(), DeviceRunner::invoke_provenance()};
+  return DeviceTime{.ns = runner_->last_invoke_ns(), .provenance = DeviceRunner::invoke_provenance()};
 }
 
 std::map<std::string, std::string> EdgeTpuDeviceExecutable::info() const {

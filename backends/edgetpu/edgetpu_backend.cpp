@@ -22,7 +22,8 @@ class EdgeTpuBackend final : public Backend {
   std::string_view name() const override { return "edgetpu"; }
   std::string_view description() const override {
     return "Coral Edge TPU: TFLite full-integer int8 (calibrated, per-channel weights) run as an integer simulation with "
-           "TFLite's arithmetic; time and power modeled (64x64 MAC @ 500 MHz, 8 MiB parameter cache, USB 3); graph cut "
+           "TFLite's arithmetic; time and power modeled (64x64 MAC @ 500 MHz, 8 MiB SRAM, USB 3; overheads fitted on Coral's "
+           "MobileNet v1/v2 figures, docs/edgetpu-model.md), plus the host's share (fallback, post-processing) measured; graph cut "
            "at the first op the Edge TPU compiler cannot map, the rest on the host; with edgetpu.model=FILE.tflite, that "
            "Edge-TPU-compiled file on a real Edge TPU through libedgetpu (measured)";
   }

@@ -12,12 +12,7 @@ EdgeTpuExecutable::EdgeTpuExecutable(const Graph& graph, const Weights& weights,
   graph.validate();
   program_ = std::make_unique<QuantizedProgram>(graph, weights, calibrate(graph, weights, calibration_));
 
-  std::vector<LayerWork> layers;
-  for (const auto& node : graph.nodes) layers.push_back(layer_work(graph, node, params_));
-  std::int64_t io_bytes = 0;  // int8 in and out
-  for (const auto& in : graph.inputs) io_bytes += numel(graph.info(in).shape);
-  for (const auto& out : graph.outputs) io_bytes += numel(graph.info(out).shape);
-  timing_ = model_timing(layers, io_bytes, params_);
+  timing_ = model_timing(graph_work(graph, params_), params_);
 
   compile_info_ = params_.as_info();
   compile_info_["precision"] = "int8";
@@ -35,6 +30,11 @@ EdgeTpuExecutable::EdgeTpuExecutable(const Graph& graph, const Weights& weights,
   compile_info_["edgetpu.modeled.latency_ms"] = fmt::format("{:.4f}", timing_.total_ns * 1e-6);
   compile_info_["edgetpu.modeled.invoke_ms"] = fmt::format("{:.4f}", timing_.invoke_ns * 1e-6);
   compile_info_["edgetpu.modeled.transfer_ms"] = fmt::format("{:.4f}", timing_.transfer_ns * 1e-6);
+  compile_info_["edgetpu.modeled.compute_ms"] = fmt::format("{:.4f}", timing_.compute_ns * 1e-6);
+  compile_info_["edgetpu.modeled.layer_overhead_ms"] = fmt::format("{:.4f}", timing_.layer_overhead_ns * 1e-6);
+  compile_info_["edgetpu.modeled.layers"] = std::to_string(timing_.counted_layers);
+  compile_info_["edgetpu.modeled.activation_traffic_bytes"] = std::to_string(timing_.activation_traffic_bytes);
+  compile_info_["edgetpu.modeled.activation_reserve_bytes"] = std::to_string(timing_.activation_reserve_bytes);
   compile_info_["edgetpu.modeled.macs"] = std::to_string(timing_.macs);
   compile_info_["edgetpu.modeled.utilisation"] = fmt::format("{:.4f}", timing_.utilisation);
   compile_info_["edgetpu.modeled.param_bytes"] = std::to_string(timing_.param_bytes);
@@ -52,7 +52,7 @@ std::vector<Tensor> EdgeTpuExecutable::run(std::span<const Tensor> inputs) {
 
 std::optional<DeviceTime> EdgeTpuExecutable::last_device_time() const {
   if (!ran_) return std::nullopt;
-  return DeviceTime{timing_.total_ns, params_.provenance()};
+  return DeviceTime{.ns = timing_.total_ns, .provenance = params_.provenance()};
 }
 
 std::vector<NodeProfile> EdgeTpuExecutable::last_profile() const {

@@ -2,7 +2,8 @@
 // to int8 (calibration.h, quantized_program.h), run on the host with TFLite's integer
 // arithmetic, and charged with the Edge TPU timing and power model (timing_model.h).
 //
-// last_device_time() is the modeled time of one invocation (Provenance::modeled); with
+// last_device_time() is the modeled time of one invocation (Provenance::modeled; the
+// harness and the partitioner add the host's measured share around it); with
 // profiling on, last_profile() has one entry per layer (op "edgetpu:<op>", modeled time,
 // and whether its parameters were cached or streamed) plus "edgetpu:invoke" (overhead and
 // input/output transfer over the link).

@@ -55,7 +55,7 @@ std::vector<Tensor> FpgaExecutable::run(std::span<const Tensor> inputs) {
 
 std::optional<DeviceTime> FpgaExecutable::last_device_time() const {
   if (!ran_) return std::nullopt;
-  return DeviceTime{cycles_.seconds() * 1e9, model_.provenance()};
+  return DeviceTime{.ns = cycles_.seconds() * 1e9, .provenance = model_.provenance()};
 }
 
 std::vector<NodeProfile> FpgaExecutable::last_profile() const {

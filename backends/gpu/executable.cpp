@@ -296,7 +296,7 @@ std::vector<Tensor> GpuExecutable::run(std::span<const Tensor> inputs) {
   EB_GPU_CHECK(cudaEventSynchronize(events_[3].get()));
 
   const Provenance prov = Provenance::measured("cuda_event");
-  device_time_ = DeviceTime{elapsed_ns(events_[0], events_[3]), prov};
+  device_time_ = DeviceTime{.ns = elapsed_ns(events_[0], events_[3]), .provenance = prov};
   profile_.clear();
   profile_.push_back({"h2d", "gpu:transfer", elapsed_ns(events_[0], events_[1]), prov});
   profile_.push_back({"compute", "gpu:compute", elapsed_ns(events_[1], events_[2]), prov});

@@ -6,6 +6,7 @@
 
 #include "models/m3vit/m3vit.h"
 #include "models/mobiledet/mobiledet.h"
+#include "models/mobilenet/mobilenet.h"
 
 namespace eb::bench {
 
@@ -21,7 +22,12 @@ std::string_view output_kind_name(OutputKind kind) {
 
 ModelOutputs model_outputs(std::string_view model, const Graph& graph) {
   ModelOutputs m;
-  if (model.starts_with("mobiledet-")) {
+  if (model.starts_with("mobilenet-")) {  // an ImageNet classifier: logits [B, 1001]; no data set here
+    m.class_logits = std::string(mobilenet::kLogits);
+    m.class_axis = -1;
+    return m;
+  }
+  if (model.starts_with("mobiledet-") || model.starts_with("ssd-mobilenet-")) {
     m.kind = OutputKind::detection;
     m.class_logits = std::string(mobiledet::kClassLogits);
     m.class_axis = -1;

@@ -1,7 +1,9 @@
 // What a model's outputs mean, for accuracy: the one place in bench/accuracy that knows the
 // models of this build (models/), so that fidelity and data-set metrics stay generic.
 //
-//   mobiledet-*      detection: box_encodings [B, N, 4] and class_logits [B, N, 91] decoded
+//   mobilenet-v1/v2  features: logits [B, 1001]; top-1 compared for fidelity, no data-set metric
+//   mobiledet-*,     detection: box_encodings [B, N, 4] and class_logits [B, N, 91] decoded
+//   ssd-mobilenet-*
 //                    by the models' own host post-processing (sigmoid, class-wise NMS);
 //                    class slot k is COCO category id k. class_logits' top-1 per anchor
 //                    is compared for fidelity.

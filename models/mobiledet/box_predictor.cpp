@@ -7,11 +7,12 @@
 namespace eb::mobiledet {
 namespace {
 
-// Depthwise 3x3 → 1x1 prediction conv → NHWC → [B, H·W·A, code_size].
+// [Depthwise 3x3 →] 1x1 prediction conv → NHWC → [B, H·W·A, code_size].
 std::string predictor(NetBuilder& net, const std::string& x, const std::string& name, std::int64_t outputs,
-                      std::int64_t code_size, double bias_init) {
-  std::string h = net.conv(x, name + ".depthwise",
-                           {.kernel = 3, .depthwise = true, .act = Activation::relu6, .bn_eps = kHeadBnEps});
+                      std::int64_t code_size, double bias_init, bool depthwise) {
+  std::string h = x;
+  if (depthwise)
+    h = net.conv(h, name + ".depthwise", {.kernel = 3, .depthwise = true, .act = Activation::relu6, .bn_eps = kHeadBnEps});
   // Linear (activation_fn=None in the heads), with a bias instead of batch norm.
   h = net.conv(h, name + ".conv", {.filters = outputs, .batch_norm = false, .bias = true, .bias_init = bias_init});
   auto& g = net.graph();
@@ -24,12 +25,8 @@ std::string concat(GraphBuilder& g, std::vector<std::string> parts, const std::s
   return g.add(OpKind::concat, ConcatAttrs{1}, std::move(parts), name);
 }
 
-}  // namespace
-
-std::string box_head_conv_name(int layer) { return "head." + std::to_string(layer) + ".box.conv"; }
-
-HeadOutputs ssdlite_box_predictor(NetBuilder& net, std::span<const std::string> feature_maps,
-                                  std::span<const int> anchors_per_location, int num_class_slots) {
+HeadOutputs box_predictor(NetBuilder& net, std::span<const std::string> feature_maps,
+                          std::span<const int> anchors_per_location, int num_class_slots, bool depthwise) {
   if (feature_maps.size() != anchors_per_location.size())
     throw std::logic_error("box predictor: " + std::to_string(feature_maps.size()) + " feature maps but anchors for " +
                            std::to_string(anchors_per_location.size()));
@@ -37,12 +34,26 @@ HeadOutputs ssdlite_box_predictor(NetBuilder& net, std::span<const std::string> 
   for (std::size_t i = 0; i < feature_maps.size(); ++i) {
     const std::string name = "head." + std::to_string(i);
     const std::int64_t a = anchors_per_location[i];
-    boxes.push_back(predictor(net, feature_maps[i], name + ".box", a * 4, 4, 0.0));
-    classes.push_back(
-        predictor(net, feature_maps[i], name + ".class", a * num_class_slots, num_class_slots, kClassPredictionBiasInit));
+    boxes.push_back(predictor(net, feature_maps[i], name + ".box", a * 4, 4, 0.0, depthwise));
+    classes.push_back(predictor(net, feature_maps[i], name + ".class", a * num_class_slots, num_class_slots,
+                                kClassPredictionBiasInit, depthwise));
   }
   auto& g = net.graph();
   return {concat(g, std::move(boxes), "box_encodings"), concat(g, std::move(classes), "class_logits")};
+}
+
+}  // namespace
+
+std::string box_head_conv_name(int layer) { return "head." + std::to_string(layer) + ".box.conv"; }
+
+HeadOutputs ssdlite_box_predictor(NetBuilder& net, std::span<const std::string> feature_maps,
+                                  std::span<const int> anchors_per_location, int num_class_slots) {
+  return box_predictor(net, feature_maps, anchors_per_location, num_class_slots, true);
+}
+
+HeadOutputs ssd_box_predictor(NetBuilder& net, std::span<const std::string> feature_maps,
+                              std::span<const int> anchors_per_location, int num_class_slots) {
+  return box_predictor(net, feature_maps, anchors_per_location, num_class_slots, false);
 }
 
 std::vector<GridSize> feature_map_sizes(const Graph& graph) {

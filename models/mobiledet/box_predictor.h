@@ -32,6 +32,13 @@ inline constexpr double kClassPredictionBiasInit = -4.6;
 HeadOutputs ssdlite_box_predictor(NetBuilder& net, std::span<const std::string> feature_maps,
                                   std::span<const int> anchors_per_location, int num_class_slots);
 
+// The plain SSD ConvolutionalBoxPredictor of the ssd_mobilenet_v1/v2 COCO configs
+// (kernel_size: 1, use_depthwise: false, num_layers_before_predictor: 0): per map, a 1x1
+// conv (bias) to A·4 box codes and a 1x1 conv (bias) to A·num_class_slots logits, laid
+// out and concatenated as above. The same node names, so feature_map_sizes works on both.
+HeadOutputs ssd_box_predictor(NetBuilder& net, std::span<const std::string> feature_maps,
+                              std::span<const int> anchors_per_location, int num_class_slots);
+
 // Name of the box head's 1x1 conv for feature map `layer` ([B, A·4, H, W]).
 std::string box_head_conv_name(int layer);
 // The (H, W) of every feature map the head reads, recovered from a built graph.

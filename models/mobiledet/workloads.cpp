@@ -49,19 +49,12 @@ class MobileDetWorkload final : public Workload {
 
   nlohmann::json describe_outputs(const Graph& graph, const Weights&, std::span<const Tensor>,
                                   std::span<const Tensor> outputs) const override {
-    const auto output = [&](std::string_view name) -> const Tensor& {
-      const auto it = std::find(graph.outputs.begin(), graph.outputs.end(), name);
-      if (it == graph.outputs.end() || outputs.size() != graph.outputs.size())
-        throw std::invalid_argument(std::string(info_.name) + ": outputs do not match the graph's (no '" + std::string(name) + "')");
-      return outputs[static_cast<std::size_t>(it - graph.outputs.begin())];
-    };
-    const auto detections = postprocess(output(kBoxEncodings), output(kClassLogits), ssdlite_anchors(graph));
-    nlohmann::json j = describe_detections(detections.front());
-    if (detections.size() > 1) {
-      j["detections_per_image"] = nlohmann::json::array();
-      for (const auto& d : detections) j["detections_per_image"].push_back(d.size());
-    }
-    return j;
+    return describe_ssd_outputs(graph, outputs, info_.name);
+  }
+
+  bool has_host_postprocess() const override { return true; }
+  void host_postprocess(const Graph& graph, std::span<const Tensor> outputs) const override {
+    (void)ssd_postprocess(graph, outputs, info_.name, true);
   }
 
  private:
@@ -69,6 +62,29 @@ class MobileDetWorkload final : public Workload {
 };
 
 }  // namespace
+
+std::vector<Detections> ssd_postprocess(const Graph& graph, std::span<const Tensor> outputs, std::string_view workload,
+                                        bool deployment) {
+  const auto output = [&](std::string_view name) -> const Tensor& {
+    const auto it = std::find(graph.outputs.begin(), graph.outputs.end(), name);
+    if (it == graph.outputs.end() || outputs.size() != graph.outputs.size())
+      throw std::invalid_argument(std::string(workload) + ": outputs do not match the graph's (no '" + std::string(name) + "')");
+    return outputs[static_cast<std::size_t>(it - graph.outputs.begin())];
+  };
+  const auto anchors = ssdlite_anchors(graph);
+  if (deployment) return postprocess_fast(output(kBoxEncodings), output(kClassLogits), anchors);
+  return postprocess(output(kBoxEncodings), output(kClassLogits), anchors);
+}
+
+nlohmann::json describe_ssd_outputs(const Graph& graph, std::span<const Tensor> outputs, std::string_view workload) {
+  const auto detections = ssd_postprocess(graph, outputs, workload);
+  nlohmann::json j = describe_detections(detections.front());
+  if (detections.size() > 1) {
+    j["detections_per_image"] = nlohmann::json::array();
+    for (const auto& d : detections) j["detections_per_image"].push_back(d.size());
+  }
+  return j;
+}
 
 nlohmann::json describe_detections(const Detections& d, std::size_t top) {
   nlohmann::json list = nlohmann::json::array();

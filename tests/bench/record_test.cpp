@@ -136,6 +136,26 @@ TEST(Validity, BrokenOutputsAndClocksAreInvalid) {
   EXPECT_EQ(to_json(v)["verdict"], "INVALID");
 }
 
+TEST(Validity, MostWorkOnTheHostIsInvalid) {
+  const Tensor y = Tensor::from_f32({2}, {1.0f, -1.0f});
+  const auto t = timings_of({10, 12, 11}, {y});
+  PartitionPlan plan;
+  plan.backend = "edgetpu";
+  plan.total_nodes = 4;
+  plan.delegated_nodes = 3;
+  plan.total_macs = 1000;
+  plan.delegated_macs = 24;  // 2.4% on the backend
+  Validity v = judge_validity(t, RunSettings{0, 3}, {summarize_output("y", y)}, plan);
+  EXPECT_FALSE(v.valid);
+  EXPECT_NE(to_json(v).dump().find("most of the work ran on the host, not on edgetpu"), std::string::npos);
+  plan.delegated_macs = 500;  // half on the backend: a partitioned run, noted only
+  v = judge_validity(t, RunSettings{0, 3}, {summarize_output("y", y)}, plan);
+  EXPECT_TRUE(v.valid);
+  plan.backend = "reference";  // the fallback itself is never "on the host" in this sense
+  plan.delegated_macs = 0;
+  EXPECT_TRUE(judge_validity(t, RunSettings{0, 3}, {summarize_output("y", y)}, plan).valid);
+}
+
 TEST(ResultRecord, JsonLayoutAndFileName) {
   ResultRecord r;
   r.tool = this_tool();

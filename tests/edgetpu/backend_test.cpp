@@ -119,35 +119,58 @@ TEST(TimingModel, HandComputedLayers) {
   dw.groups = 64;
   dw.pad = {1, 1, 1, 1};
   h = b.add(OpKind::conv2d, dw, {h, b.weight("dw.w", {64, 1, 3, 3}, WeightInit::zeros())}, "dw");
+  h = b.add(OpKind::transpose, TransposeAttrs{{0, 2, 3, 1}}, {h}, "nhwc");
   b.output(h);
   const Graph g = b.finish();
   TpuParams p;
-  const LayerWork a = layer_work(g, g.nodes[0], p), d = layer_work(g, g.nodes[1], p);
-  EXPECT_EQ(a.array_cycles, 100 + 128);     // 1·1 tiles × 100 pixels + fill/drain
-  EXPECT_EQ(d.array_cycles, 100 + 128);     // 64 channels on the columns, 9 taps on the rows
+  p.compute_scale = 1;
+  p.invoke_overhead_us = 300;
+  p.layer_overhead_ns = 10;
+  const GraphWork work = graph_work(g, p);
+  ASSERT_EQ(work.layers.size(), 3u);
+  const LayerWork &a = work.layers[0], &d = work.layers[1], &t = work.layers[2];
+  EXPECT_EQ(a.array_cycles, 100);  // 1·1 tiles × 100 pixels (≥ 64 rows to load the next tile)
+  EXPECT_EQ(d.array_cycles, 100);  // 64 channels on the columns, 9 taps on the rows
   EXPECT_EQ(a.param_bytes, 64 * 64 + 64 * 4);
   EXPECT_EQ(d.param_bytes, 64 * 9);
+  EXPECT_EQ(a.activation_bytes, 2 * 6400);
+  EXPECT_TRUE(t.is_view);  // NCHW→NHWC: the .tflite layout already
+  EXPECT_EQ(work.io_bytes, 2 * 6400);
   EXPECT_DOUBLE_EQ(p.peak_tops(), 4.096);
 
-  TimingReport r = model_timing({a, d}, 2 * 6400, p);
-  EXPECT_DOUBLE_EQ(r.layers[0].ns, 228 * 2.0);  // 2 ns per cycle at 500 MHz
+  TimingReport r = model_timing(work, p);
+  EXPECT_DOUBLE_EQ(r.layers[0].ns, 100 * 2.0 + 10);  // 2 ns per cycle at 500 MHz, plus the layer overhead
+  EXPECT_DOUBLE_EQ(r.layers[2].ns, 0);               // a view costs nothing
+  EXPECT_EQ(r.counted_layers, 2);
   EXPECT_DOUBLE_EQ(r.invoke_ns, 300e3);
-  EXPECT_DOUBLE_EQ(r.transfer_ns, 12800 / 0.32);
+  EXPECT_DOUBLE_EQ(r.transfer_ns, 12800 / 0.5);  // 500 MB/s
   EXPECT_EQ(r.streamed_bytes, 0);
-  EXPECT_DOUBLE_EQ(r.total_ns, 456 + 456 + 300e3 + 40000);
+  EXPECT_EQ(r.activation_reserve_bytes, 2 * 6400);
+  EXPECT_DOUBLE_EQ(r.total_ns, 210 + 210 + 300e3 + 25600);
   EXPECT_GT(r.watts, p.idle_w);
   EXPECT_LT(r.watts, p.idle_w + 0.5 * 4.096);
 
-  // The std clock halves the speed; a cache too small streams the parameters.
-  const TpuParams slow = TpuParams::from_options({{"edgetpu.clock", "std"}, {"edgetpu.cache_mib", "0.001"}, {"edgetpu.link", "pcie"}});
-  r = model_timing({a, d}, 0, slow);
-  EXPECT_DOUBLE_EQ(r.layers[0].compute_ns, 228 * 4.0);
+  // A small layer waits for its weights: 4 pixels still cost the 64 cycles of a tile load.
+  GraphBuilder sb("small");
+  auto y = sb.input("y", {1, 64, 2, 2});
+  sb.output(sb.add(OpKind::conv2d, Conv2dAttrs{}, {y, sb.weight("w", {128, 64, 1, 1}, WeightInit::zeros())}, "c"));
+  const Graph small = sb.finish();
+  EXPECT_EQ(layer_work(small, small.nodes[0], p).array_cycles, 2 * 64);
+
+  // The compute scale multiplies the array time; the std clock halves the speed; SRAM that
+  // the activations fill leaves too little for the parameters, which then stream.
+  TpuParams slow = TpuParams::from_options({{"edgetpu.clock", "std"}, {"edgetpu.cache_mib", "0.0135"}, {"edgetpu.link", "pcie"},
+                                            {"edgetpu.compute_scale", "3"}, {"edgetpu.invoke_overhead_us", "0"}});
+  r = model_timing(work, slow);
+  EXPECT_DOUBLE_EQ(r.layers[0].compute_ns, 100 * 4.0 * 3);
+  // 0.0135 MiB = 14155 bytes, 12800 reserved for activations: 1355 left, pw (4352) streams, dw (576) fits.
   EXPECT_FALSE(r.layers[0].cached);
-  EXPECT_DOUBLE_EQ(r.layers[0].stream_ns, 4352 / 0.4);
-  EXPECT_DOUBLE_EQ(r.layers[0].ns, 4352 / 0.4);
-  EXPECT_TRUE(r.layers[1].cached);  // 576 bytes fit in the 1048 bytes left
+  EXPECT_DOUBLE_EQ(r.layers[0].stream_ns, 4352 / 0.5);
+  EXPECT_DOUBLE_EQ(r.layers[0].ns, 4352 / 0.5);
+  EXPECT_TRUE(r.layers[1].cached);
   EXPECT_THROW(TpuParams::from_options({{"edgetpu.clock", "turbo"}}), std::invalid_argument);
   EXPECT_THROW(TpuParams::from_options({{"edgetpu.link_mb_s", "-1"}}), std::invalid_argument);
+  EXPECT_THROW(TpuParams::from_options({{"edgetpu.compute_scale", "x"}}), std::invalid_argument);
 }
 
 TEST(Backend, PartitionedGraphRunsAndReportsModeledTime) {

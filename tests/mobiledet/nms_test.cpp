@@ -119,3 +119,29 @@ TEST(Postprocess, DropsBackgroundAndReportsSlotClasses) {
 
 }  // namespace
 }  // namespace eb::mobiledet
+
+// The deployment post-processing (TFLite_Detection_PostProcess, fast path): one class per
+// anchor, one NMS over all anchors, at most max_detections.
+namespace eb::mobiledet {
+namespace {
+
+TEST(FastPostprocess, BestClassPerAnchorThenOneNms) {
+  // Three anchors: 0 and 1 overlap exactly (zero codes decode to the anchors), 2 is apart.
+  const std::vector<Box> anchors{{0.1f, 0.1f, 0.5f, 0.5f}, {0.1f, 0.1f, 0.5f, 0.5f}, {0.6f, 0.6f, 0.9f, 0.9f}};
+  const Tensor codes(DType::f32, {1, 3, 4});
+  // 4 slots (background + 3 classes); anchor 0 best class 2, anchor 1 class 3 (lower score), anchor 2 class 1.
+  const Tensor logits = Tensor::from_f32({1, 3, 4}, {9, 0, 3, -1,  /**/ 9, -2, -2, 1,  /**/ 9, 2, -5, -5});
+  const auto d = postprocess_fast(codes, logits, anchors);
+  ASSERT_EQ(d.size(), 1u);
+  ASSERT_EQ(d[0].size(), 2u);  // anchor 1 suppressed by anchor 0 across classes (class-agnostic NMS)
+  EXPECT_EQ(d[0].classes[0], 2);
+  EXPECT_FLOAT_EQ(d[0].scores[0], static_cast<float>(sigmoid(3)));
+  EXPECT_EQ(d[0].classes[1], 1);
+  FastPostprocessConfig one;
+  one.max_detections = 1;
+  EXPECT_EQ(postprocess_fast(codes, logits, anchors, one)[0].size(), 1u);
+  EXPECT_THROW(postprocess_fast(Tensor(DType::f32, {1, 2, 4}), logits, anchors), std::invalid_argument);
+}
+
+}  // namespace
+}  // namespace eb::mobiledet

@@ -74,9 +74,42 @@ TEST(ReportReproduce, MobileDetLatencyOnlyBesideAMatchingBackendAndItsDevice) {
   EXPECT_EQ((*baseline)[4], "not an edgebench workload");
 }
 
+TEST(ReportReproduce, CoralRowsAreLikeForLikeWithTheModelsError) {
+  const PublishedSet md = published_for(paper_matrix("mobiledet"));
+  // The paper's own figures, and Coral's for the matrix's workloads only (no classifiers).
+  bool ssd = false, classifier = false;
+  for (const auto& f : md.figures) {
+    ssd = ssd || (f.workload == "ssd-mobilenet-v1" && f.value == 6.5);
+    classifier = classifier || f.workload == "mobilenet-v1";
+  }
+  EXPECT_TRUE(ssd);
+  EXPECT_FALSE(classifier);
+
+  RecordView r;
+  r.model = "ssd-mobilenet-v1";
+  r.backend = "edgetpu";
+  r.device = "Edge TPU integer simulation";
+  r.precision = "int8";
+  r.p50_ns = Figure{7.15e6, Provenance::modeled("edgetpu-model")};
+  RecordView phone = r;
+  phone.model = "mobiledet-edgetpu";
+  const SideBySide t = side_by_side(md, {r, phone});
+  const auto* row = find_row(t, "ssd-mobilenet-v1: latency", "6.5 ms");
+  ASSERT_NE(row, nullptr);
+  EXPECT_NE((*row)[3].find("+10.0% vs published; held out"), std::string::npos) << (*row)[3];
+  // The Pixel 4's on-chip Edge TPU is not the modeled device: no figure of ours beside it.
+  const auto* pixel = find_row(t, "mobiledet-edgetpu: latency", "6.9 ms");
+  ASSERT_NE(pixel, nullptr);
+  EXPECT_NE((*pixel)[4].find("not modeled here"), std::string::npos);
+  const auto* usb = find_row(t, "mobiledet-edgetpu: latency", "9.1 ms");
+  ASSERT_NE(usb, nullptr);
+  EXPECT_NE((*usb)[3].find("vs published"), std::string::npos);
+}
+
 TEST(ReportReproduce, MatricesAndSettings) {
   EXPECT_EQ(paper_matrix("edge-moe").workloads, std::vector<std::string>{"m3vit-backbone"});
-  EXPECT_EQ(paper_matrix("mobiledet").workloads.size(), 4u);
+  EXPECT_EQ(paper_matrix("mobiledet").workloads.size(), 6u);  // four MobileDets and the two SSD MobileNet baselines
+  EXPECT_EQ(paper_matrix("coral").workloads.size(), 5u);
   EXPECT_THROW(paper_matrix("alexnet"), std::invalid_argument);
   ReproduceSettings settings;
   settings.quick = true;

@@ -30,7 +30,7 @@ class XrtExecutable final : public Executable {
     if (inputs.size() != 1) throw std::invalid_argument("fpga (XRT): the backbone takes one input, the image");
     stage_images(image_, inputs[0], pixels_);
     const auto t = runner_.run(image_);
-    if (hardware_) device_time_ = DeviceTime{t.wall_ns, Provenance::measured("steady_clock: xrt::run start to wait")};
+    if (hardware_) device_time_ = DeviceTime{.ns = t.wall_ns, .provenance = Provenance::measured("steady_clock: xrt::run start to wait")};
     if (auto w = runner_.board_power_w()) info_["fpga.power.board_w"] = std::to_string(*w);
     std::vector<Tensor> out;
     out.push_back(read_tokens(image_));
