@@ -6,7 +6,7 @@ tools/peer_run.py), then `edgebench compare --baseline onnxruntime` on each pair
 printing p50 per workload and the ratio as one Markdown table.
 
     tools/peer_bench.py [--edgebench build/cli/edgebench] [--out DIR] [--threads N]
-                        [--min-duration 10s] [--min-queries 100] [--workloads a,b,...]
+                        [--min-duration 10s] [--min-queries 100] [--workloads a,b,...] [--spinning on|off]
 
 Latency bases are the reports' own (docs/reports.md): the cpu backend's host wall time per
 query, and ONNX Runtime's own time per InferenceSession.run measured in the peer process.
@@ -34,13 +34,14 @@ def main():
     ap.add_argument("--min-duration", default="10s")
     ap.add_argument("--min-queries", type=int, default=100)
     ap.add_argument("--workloads", default=",".join(WORKLOADS))
+    ap.add_argument("--spinning", choices=["on", "off"], default="on", help="ONNX Runtime's intra-op spinning (on: its default)")
     args = ap.parse_args()
     out = args.out or tempfile.mkdtemp(prefix="eb-peer-bench-")
     rows = []
     for w in args.workloads.split(","):
         folder = os.path.join(out, w)
         cmd = [args.edgebench, "run", "--model", w, "--backend", "cpu,onnxruntime", "--interleave", "--threads", str(args.threads),
-               "--min-duration", args.min_duration, "--min-queries", str(args.min_queries), "--no-fidelity", "--out", folder, "--quiet"]
+               "--min-duration", args.min_duration, "--min-queries", str(args.min_queries), "--no-fidelity", "--backend-option", f"onnxruntime.spinning={args.spinning}", "--out", folder, "--quiet"]
         print(f"peer_bench: {w} ...", file=sys.stderr, flush=True)
         run = subprocess.run(cmd, capture_output=True, text=True)
         if run.returncode != 0:
@@ -56,7 +57,8 @@ def main():
         rows.append((w, cpu, ort))
 
     device = rows[0][2]["device"] if rows else ""
-    print(f"edgebench cpu vs {device}; interleaved, batch 1; records in {out}\n")
+    threads = args.threads or "default"
+    print(f"edgebench cpu vs {device}; threads {threads}, ORT spinning {args.spinning}; interleaved, batch 1; records in {out}\n")
     print("| workload | edgebench cpu p50 (ms) | ONNX Runtime p50 (ms) | speed-up (ORT p50 / cpu p50) [95% CI] | U test p | queries cpu / ORT |")
     print("|---|---|---|---|---|---|")
     for w, cpu, ort in rows:

@@ -10,9 +10,11 @@ tensors, is the latency the reports show for the peer).
     peer_run.py --probe
         One JSON line {"runtime": "onnxruntime", "version": ..., "python": ...}; exit 2
         with the reason on stderr when onnxruntime cannot be imported.
-    peer_run.py --serve MODEL.onnx --threads N
+    peer_run.py --serve MODEL.onnx --threads N [--spinning on|off]
         Creates a session (CPU execution provider, graph optimisation ALL, N intra-op
-        threads, 1 inter-op thread, sequential execution) and prints one JSON line
+        threads, 1 inter-op thread, sequential execution; intra-op threads spin while
+        idle unless --spinning off, ONNX Runtime's session.intra_op.allow_spinning) and
+        prints one JSON line
         {"ready": true, "version": ..., "inputs": [[name, shape], ...], "outputs": [...]}.
         Then serves requests on stdin, answering on stdout:
           "run\\n" + every input as raw little-endian float32, in model order
@@ -48,7 +50,7 @@ def read_exact(stream, n):
     return buf
 
 
-def serve(model, threads):
+def serve(model, threads, spinning):
     out = sys.stdout.buffer
     try:
         import numpy as np
@@ -58,6 +60,7 @@ def serve(model, threads):
         opts.intra_op_num_threads = threads
         opts.inter_op_num_threads = 1
         opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
         sess = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
         ins = [(i.name, [int(d) for d in i.shape]) for i in sess.get_inputs()]
         outs = [(o.name, o.shape) for o in sess.get_outputs()]
@@ -99,6 +102,7 @@ def main():
     ap.add_argument("--probe", action="store_true")
     ap.add_argument("--serve", metavar="MODEL")
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--spinning", choices=["on", "off"], default="on")
     args = ap.parse_args()
     if args.probe:
         probe()
@@ -106,7 +110,7 @@ def main():
         if args.threads < 1:
             print("peer_run: --threads must be at least 1", file=sys.stderr)
             sys.exit(2)
-        serve(args.serve, args.threads)
+        serve(args.serve, args.threads, args.spinning == "on")
     else:
         ap.error("--probe or --serve MODEL")
 

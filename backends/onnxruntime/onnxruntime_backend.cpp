@@ -57,7 +57,7 @@ class ScratchDir {
 
 class PeerExecutable final : public Executable {
  public:
-  PeerExecutable(const Graph& graph, const Weights& weights, int threads) : scratch_(std::make_unique<ScratchDir>()) {
+  PeerExecutable(const Graph& graph, const Weights& weights, int threads, bool spinning) : scratch_(std::make_unique<ScratchDir>()) {
     for (const auto& n : graph.inputs) input_shapes_.push_back(graph.info(n).shape);
     for (const auto& n : graph.outputs) output_shapes_.push_back(graph.info(n).shape);
     const auto model = onnx_export::export_onnx(graph, weights, "edgebench onnxruntime peer: " + graph.name);
@@ -68,7 +68,8 @@ class PeerExecutable final : public Executable {
       if (!f) throw std::runtime_error("onnxruntime: cannot write the exported model to " + file.string());
     }
     process_ = std::make_unique<peer::PeerProcess>(
-        std::vector<std::string>{"python3", peer_script(), "--serve", file.string(), "--threads", std::to_string(threads)},
+        std::vector<std::string>{"python3", peer_script(), "--serve", file.string(), "--threads", std::to_string(threads), "--spinning",
+                                 spinning ? "on" : "off"},
         scratch_->path() / "stderr");
     const auto ready = nlohmann::json::parse(process_->read_line(), nullptr, false);
     if (!ready.is_object() || ready.contains("error") || !ready.value("ready", false))
@@ -80,6 +81,7 @@ class PeerExecutable final : public Executable {
              {"graph_optimization", "ORT_ENABLE_ALL"},
              {"intra_op_threads", std::to_string(threads)},
              {"inter_op_threads", "1"},
+             {"intra_op_spinning", spinning ? "on (ONNX Runtime's default)" : "off"},
              {"model", fmt::format("exported by edgebench (export/onnx, opset {}, {} nodes)", onnx_export::kOpset, model.nodes)},
              {"latency", "InferenceSession.run timed in the peer process (time.perf_counter_ns); tensors are exchanged outside it"},
              {"peer", "tools/peer_run.py"}};
@@ -143,7 +145,14 @@ class OnnxRuntimeBackend final : public Backend {
 
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions& options) const override {
     if (const Probe p = probe(); !p.available) throw std::runtime_error("onnxruntime: " + p.reason);
-    return std::make_unique<PeerExecutable>(graph, weights, options.threads > 0 ? options.threads : default_threads());
+    bool spinning = true;
+    for (const auto& [key, value] : options.extra) {
+      if (!key.starts_with("onnxruntime.")) continue;
+      if (key != "onnxruntime.spinning" || (value != "on" && value != "off"))
+        throw std::invalid_argument("onnxruntime: unknown option " + key + "=" + value + " (known: onnxruntime.spinning=on|off)");
+      spinning = value == "on";
+    }
+    return std::make_unique<PeerExecutable>(graph, weights, options.threads > 0 ? options.threads : default_threads(), spinning);
   }
 
  private:

@@ -7,6 +7,10 @@
 // own timing of InferenceSession.run (measured, in the peer process), which excludes
 // moving the tensors between the processes; the reports use it as the peer's latency.
 //
+// --backend-option onnxruntime.spinning=off stops ONNX Runtime's intra-op threads from
+// spinning after each inference (session.intra_op.allow_spinning=0); on, the default, is
+// ONNX Runtime's own default.
+//
 // Available when edgebench was built with ONNX export and python3 imports onnxruntime
 // (`pip install onnxruntime`); the probe says which is missing. The script is found at
 // $EB_PEER_RUN, else in the source tree this binary was built from.

@@ -48,6 +48,17 @@ TEST(OnnxRuntimePeer, RunWritesAMeasuredRecordAndCompareUsesThePeersTime) {
   EXPECT_NE(c.out.find("speed-up vs cpu fp32"), std::string::npos) << c.out;
 }
 
+TEST(OnnxRuntimePeer, UnknownOptionIsOneLineError) {
+  if (!peer_available()) GTEST_SKIP() << "needs ONNX export and python3 with onnxruntime (pip install onnxruntime; tools/test.sh does)";
+  TempDir dir;
+  const auto r = run_cli({"run", "--model", "mobiledet-cpu", "--backend", "onnxruntime", "--backend-option", "onnxruntime.spinning=maybe",
+                          "--iterations", "1", "--out", dir.path().string()});
+  EXPECT_NE(r.status, 0);
+  ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("onnxruntime.spinning=on|off"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
 // A peer script that cannot import onnxruntime stands in for a machine without it.
 class WithoutOnnxRuntime : public ::testing::Test {
  protected:
