@@ -73,6 +73,7 @@ class WithoutOnnxRuntime : public ::testing::Test {
 };
 
 TEST_F(WithoutOnnxRuntime, ListAndReproduceSayHowToGetIt) {
+  if (!onnx_export::onnx_export_available()) GTEST_SKIP() << onnx_export::onnx_export_unavailable_reason() << " (the probe says that first)";
   const auto l = run_cli({"list"});
   ASSERT_EQ(l.status, 0) << l.err;
   const auto at = l.out.find("onnxruntime  no");
