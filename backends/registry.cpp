@@ -15,6 +15,9 @@
 #ifdef EB_HAVE_EDGETPU
 #include "backends/edgetpu/edgetpu_backend.h"
 #endif
+#ifdef EB_HAVE_ONNXRUNTIME
+#include "backends/onnxruntime/onnxruntime_backend.h"
+#endif
 
 namespace eb {
 
@@ -35,6 +38,9 @@ BackendRegistry make_backend_registry() {
 #endif
 #ifdef EB_HAVE_EDGETPU
   r.add(make_edgetpu_backend());
+#endif
+#ifdef EB_HAVE_ONNXRUNTIME
+  r.add(make_onnxruntime_backend());  // a peer: after the hardware, never the default while one of those is available
 #endif
   r.add(make_reference_backend());
   return r;

@@ -1,6 +1,11 @@
-// edgebench export: quantises a model as the edgetpu backend does (seeded calibration) and
-// writes the int8 graph as a .tflite file that edgetpu_compiler and TFLite runtimes load
-// (backends/edgetpu/tflite_export.h says what is written and why the interface is int8).
+// edgebench export: two formats.
+//   tflite (default)  quantises a model as the edgetpu backend does (seeded calibration)
+//                     and writes the int8 graph as a .tflite file that edgetpu_compiler and
+//                     TFLite runtimes load (backends/edgetpu/tflite_export.h says what is
+//                     written and why the interface is int8).
+//   onnx              the float graph every backend compiles (batch norm folded), opset 17,
+//                     weights as initializers (export/onnx/onnx_export.h), for ONNX
+//                     runtimes: the peers `edgebench peer` times.
 #include <cstddef>
 #include <memory>
 #include <span>
@@ -16,6 +21,7 @@
 #include "core/fold_batch_norm.h"
 #include "core/safetensors.h"
 #include "core/version.h"
+#include "export/onnx/onnx_export.h"
 
 namespace eb::cli {
 namespace {
@@ -25,6 +31,7 @@ struct ExportOptions {
   std::string task;
   std::string out;
   std::string weights;
+  std::string format = "tflite";
   std::uint64_t seed = 0;
   int calibration = 8;
 };
@@ -35,17 +42,35 @@ std::string describe_io(const edgetpu::TfliteIo& io) {
   return fmt::format("'{}' int8 [{}] scale {:.6g} zero point {}", io.name, shape, io.q.scale, io.q.zero_point);
 }
 
+Weights model_weights(const ExportOptions& o, const bench::BuiltWorkload& built) {
+  if (o.weights.empty()) return built.workload->make_weights(built.graph, o.seed);
+  Weights weights = load_safetensors(o.weights);
+  weights.check_against(built.graph);
+  return weights;
+}
+
+void export_onnx_model(const ExportOptions& o, const Context& ctx) {
+  if (!onnx_export::onnx_export_available()) throw std::runtime_error(onnx_export::onnx_export_unavailable_reason());
+  const bench::BuiltWorkload built = bench::build_workload(ctx.workloads, o.model, o.task, 1);
+  const FoldedModel folded = fold_batch_norm(built.graph, model_weights(o, built));
+  const std::string description = fmt::format("edgebench {} ({}): {}{} fp32, batch norm folded, weights {}", kVersion, kGitRevision, o.model,
+                                              built.task.empty() ? "" : " (" + built.task + ")",
+                                              o.weights.empty() ? fmt::format("seeded (seed {})", o.seed) : o.weights);
+  const onnx_export::OnnxModel m = onnx_export::export_onnx(folded.graph, folded.weights, description);
+  write_file_atomically(o.out, std::as_bytes(std::span(m.bytes)));
+  std::string ops;
+  for (const auto& [name, n] : m.op_counts) ops += fmt::format("{}{} {}", ops.empty() ? "" : ", ", name, n);
+  fmt::print("wrote {} ({} bytes): ONNX opset {}, {} nodes ({}), {} initializers; accepted by the ONNX checker\n", o.out, m.bytes.size(),
+             onnx_export::kOpset, m.nodes, ops, m.initializers);
+  for (const auto& name : folded.graph.inputs) fmt::print("  input  '{}' f32 {}\n", name, to_string(folded.graph.info(name).shape));
+  for (const auto& name : folded.graph.outputs) fmt::print("  output '{}' f32 {}\n", name, to_string(folded.graph.info(name).shape));
+}
+
 void export_model(const ExportOptions& o, const Context& ctx) {
+  if (o.format == "onnx") return export_onnx_model(o, ctx);
   const bench::BuiltWorkload built = bench::build_workload(ctx.workloads, o.model, o.task, 1);
   edgetpu::check_tflite_exportable(built.graph);  // before the (slow) calibration
-  Weights weights;
-  if (o.weights.empty()) {
-    weights = built.workload->make_weights(built.graph, o.seed);
-  } else {
-    weights = load_safetensors(o.weights);
-    weights.check_against(built.graph);
-  }
-  const FoldedModel folded = fold_batch_norm(built.graph, weights);
+  const FoldedModel folded = fold_batch_norm(built.graph, model_weights(o, built));
   edgetpu::CalibrationSettings cal;
   cal.samples = o.calibration;
   cal.seed = o.seed;
@@ -67,13 +92,16 @@ void export_model(const ExportOptions& o, const Context& ctx) {
 
 void add_export_command(CLI::App& app, const Context& ctx) {
   auto opts = std::make_shared<ExportOptions>();
-  CLI::App* cmd = app.add_subcommand("export", "Quantise a model to int8 and write it as a .tflite file (for edgetpu_compiler)");
+  CLI::App* cmd = app.add_subcommand("export", "Write a model as .tflite (int8, for edgetpu_compiler) or .onnx (fp32, for ONNX runtimes)");
+  cmd->add_option("--format", opts->format, "tflite: int8 as the edgetpu backend quantises it; onnx: the fp32 graph every backend compiles")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"tflite", "onnx"}));
   cmd->add_option("--model", opts->model, "Model name (see 'edgebench list')")->required();
   cmd->add_option("--task", opts->task, "Task of a multi-task model (default: its first)");
-  cmd->add_option("--out", opts->out, "Output file (.tflite)")->required();
+  cmd->add_option("--out", opts->out, "Output file (.tflite or .onnx)")->required();
   cmd->add_option("--weights", opts->weights, "Weights from a safetensors file (see 'edgebench weights'); default: seeded");
-  cmd->add_option("--seed", opts->seed, "Seed of the weights (unless --weights) and of the calibration inputs")->capture_default_str();
-  cmd->add_option("--calibration", opts->calibration, "Representative samples for calibration")->capture_default_str()->check(CLI::Range(1, 10000));
+  cmd->add_option("--seed", opts->seed, "Seed of the weights (unless --weights) and of the calibration inputs (tflite)")->capture_default_str();
+  cmd->add_option("--calibration", opts->calibration, "Representative samples for calibration (tflite)")->capture_default_str()->check(CLI::Range(1, 10000));
   cmd->callback([opts, &ctx] { export_model(*opts, ctx); });
 }
 

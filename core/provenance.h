@@ -22,6 +22,11 @@ struct Provenance {
   friend bool operator==(const Provenance&, const Provenance&) = default;
 };
 
+// The source of a measured per-run time that a peer runtime took in its own process
+// (backends/onnxruntime): "peer process: <runtime> <version> <what was timed>". Reports
+// take such a device time as the peer's latency (reports/record.cpp).
+inline constexpr std::string_view kPeerTimeSource = "peer process: ";
+
 std::string_view provenance_kind_name(Provenance::Kind k);  // "measured" | "modeled" | "published"
 Provenance::Kind parse_provenance_kind(std::string_view name);  // throws std::invalid_argument
 

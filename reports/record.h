@@ -71,7 +71,7 @@ struct RecordView {
 
   // Latency: the samples the figures come from (see above), in ns, and their provenance.
   std::vector<double> latency_ns;
-  std::string latency_basis;  // "host wall time" | "device time (modeled)" | "stats only"
+  std::string latency_basis;  // "host wall time" | "device time (modeled)" | "peer runtime time (measured)" | "stats only"
   Provenance latency_provenance;
   MaybeFigure p50_ns, p90_ns, p99_ns, mean_ns;
   MaybeFigure throughput_per_s;

@@ -20,7 +20,9 @@ packages=(cmake g++ ninja-build git libcli11-dev libfmt-dev nlohmann-json3-dev l
           ocl-icd-opencl-dev
           # XRT 2.13, for the fpga backend's XRT runner (its no-hardware mode runs in the tests);
           # uuid-dev because XRT's headers call libuuid inline
-          libxrt-dev libxrt1 uuid-dev)
+          libxrt-dev libxrt1 uuid-dev
+          # ONNX 1.12's protobuf classes and checker, for `edgebench export --format onnx`
+          libonnx-dev libprotobuf-dev protobuf-compiler)
 
 missing=()
 for p in "${packages[@]}"; do

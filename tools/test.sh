@@ -4,7 +4,8 @@
 #
 #   1. tools/setup.sh --deps-only: the Debian packages edgebench needs (only missing ones);
 #   2. the test-only extras: clang (the sanitized build), chromium (the HTML report test),
-#      pycocotools and ai-edge-litert (PyPI; the COCO and .tflite cross-checks). A test
+#      pycocotools, ai-edge-litert, onnx and onnxruntime (PyPI; the COCO, .tflite and .onnx
+#      cross-checks, and the ONNX Runtime peer). A test
 #      whose extra cannot be installed skips, saying why;
 #   3. configure and build build-sanitize/ (-DEB_SANITIZE=ON, clang);
 #   4. ctest there. Any ASan or UBSan report fails its test.
@@ -39,6 +40,8 @@ python3 -c 'import pycocotools.cocoeval' 2>/dev/null || python3 -m pip install -
   echo "test: pycocotools could not be installed; the COCO cross-check will be skipped" >&2
 python3 -c 'import ai_edge_litert' 2>/dev/null || python3 -m pip install --quiet --break-system-packages ai-edge-litert ||
   echo "test: ai-edge-litert could not be installed; the .tflite equality tests will be skipped" >&2
+python3 -c 'import onnx, onnxruntime' 2>/dev/null || python3 -m pip install --quiet --break-system-packages onnx onnxruntime ||
+  echo "test: onnx/onnxruntime could not be installed; the ONNX Runtime round-trip and peer tests will be skipped" >&2
 
 cmake -S . -B build-sanitize -G Ninja -DEB_SANITIZE=ON -DCMAKE_CXX_COMPILER=clang++-14
 cmake --build build-sanitize -j"$(nproc)"

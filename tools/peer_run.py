@@ -1,0 +1,119 @@
+#!/usr/bin/env python3
+"""The ONNX Runtime peer of edgebench: runs an exported .onnx model (`edgebench export
+--format onnx`) for edgebench's harness, which drives it as the backend "onnxruntime"
+(backends/onnxruntime/). The harness keeps the whole protocol — seeded input samples,
+first inference, warm-up, stop rule, nearest-rank statistics, fidelity to the reference,
+the record — and this process only runs inferences, timing each `InferenceSession.run`
+with time.perf_counter_ns (that time, not the harness's wall time around the exchange of
+tensors, is the latency the reports show for the peer).
+
+    peer_run.py --probe
+        One JSON line {"runtime": "onnxruntime", "version": ..., "python": ...}; exit 2
+        with the reason on stderr when onnxruntime cannot be imported.
+    peer_run.py --serve MODEL.onnx --threads N [--spinning on|off]
+        Creates a session (CPU execution provider, graph optimisation ALL, N intra-op
+        threads, 1 inter-op thread, sequential execution; intra-op threads spin while
+        idle unless --spinning off, ONNX Runtime's session.intra_op.allow_spinning) and
+        prints one JSON line
+        {"ready": true, "version": ..., "inputs": [[name, shape], ...], "outputs": [...]}.
+        Then serves requests on stdin, answering on stdout:
+          "run\\n" + every input as raw little-endian float32, in model order
+              -> {"ns": N}\\n + every output as raw float32, in model order
+          "quit\\n" -> exits 0
+        An error is one line {"error": "..."} and exit 1.
+"""
+import argparse
+import json
+import platform
+import sys
+import time
+
+
+def probe():
+    try:
+        import onnxruntime as ort
+    except ImportError as e:
+        print(f"onnxruntime cannot be imported by {sys.executable} ({e}); pip install onnxruntime", file=sys.stderr)
+        sys.exit(2)
+    print(json.dumps({"runtime": "onnxruntime", "version": ort.__version__, "python": platform.python_version()}), flush=True)
+
+
+def read_exact(stream, n):
+    buf = bytearray(n)
+    view = memoryview(buf)
+    got = 0
+    while got < n:
+        k = stream.readinto(view[got:])
+        if not k:
+            raise EOFError("edgebench closed the connection")
+        got += k
+    return buf
+
+
+def serve(model, threads, spinning):
+    out = sys.stdout.buffer
+    try:
+        import numpy as np
+        import onnxruntime as ort
+        opts = ort.SessionOptions()
+        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        opts.intra_op_num_threads = threads
+        opts.inter_op_num_threads = 1
+        opts.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+        sess = ort.InferenceSession(model, opts, providers=["CPUExecutionProvider"])
+        ins = [(i.name, [int(d) for d in i.shape]) for i in sess.get_inputs()]
+        outs = [(o.name, o.shape) for o in sess.get_outputs()]
+    except Exception as e:  # onnxruntime raises its own exception types
+        out.write((json.dumps({"error": f"onnxruntime could not load {model}: {e}"}) + "\n").encode())
+        out.flush()
+        sys.exit(1)
+    out.write((json.dumps({"ready": True, "version": ort.__version__, "inputs": ins, "outputs": [o[0] for o in outs]}) + "\n").encode())
+    out.flush()
+    stdin = sys.stdin.buffer
+    sizes = [int(np.prod(shape)) * 4 for _, shape in ins]
+    while True:
+        line = stdin.readline()
+        if not line or line == b"quit\n":
+            return
+        if line != b"run\n":
+            out.write((json.dumps({"error": f"unknown request {line[:40]!r}"}) + "\n").encode())
+            out.flush()
+            sys.exit(1)
+        feeds = {}
+        for (name, shape), size in zip(ins, sizes):
+            feeds[name] = np.frombuffer(read_exact(stdin, size), dtype="<f4").reshape(shape)
+        try:
+            t0 = time.perf_counter_ns()
+            results = sess.run(None, feeds)
+            t1 = time.perf_counter_ns()
+        except Exception as e:
+            out.write((json.dumps({"error": f"onnxruntime failed: {e}"}) + "\n").encode())
+            out.flush()
+            sys.exit(1)
+        out.write((json.dumps({"ns": t1 - t0, "shapes": [list(r.shape) for r in results]}) + "\n").encode())
+        for r in results:
+            out.write(np.ascontiguousarray(r, dtype="<f4").tobytes())
+        out.flush()
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--probe", action="store_true")
+    ap.add_argument("--serve", metavar="MODEL")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--spinning", choices=["on", "off"], default="on")
+    args = ap.parse_args()
+    if args.probe:
+        probe()
+    elif args.serve:
+        if args.threads < 1:
+            print("peer_run: --threads must be at least 1", file=sys.stderr)
+            sys.exit(2)
+        serve(args.serve, args.threads, args.spinning == "on")
+    else:
+        ap.error("--probe or --serve MODEL")
+
+
+if __name__ == "__main__":
+    main()
