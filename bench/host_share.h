@@ -1,10 +1,10 @@
-// The host's share of a device's system time: an executable wrapped so that, after every
-// run that has a device time, the workload's host post-processing (Workload::
-// host_postprocess: box decoding and NMS for detectors) runs on this host, is timed with
-// steady_clock, and is added to the device time as measured host time (DeviceTime::host_ns)
-// — as an Edge TPU system runs TFLite_Detection_PostProcess on its CPU after the device.
-// Backends timed by the host clock alone (no device time) are left as they are: their
-// latency is the model's, and post-processing is not run.
+// The host's share of a detector's system time: an executable wrapped so that, after every
+// run, the workload's host post-processing (Workload::host_postprocess: box decoding and NMS
+// for detectors) runs on this host, timed with steady_clock — as an Edge TPU system runs
+// TFLite_Detection_PostProcess on its CPU after the device. It runs for every backend, so a
+// detector's latency means the same everywhere: it is inside the host wall time of each
+// run, and, for a backend with a device time (modeled or measured on the device), it is
+// also added to that device time as measured host time (DeviceTime::host_ns).
 //
 // Energy follows the same split: the device's modeled watts over its own part, its idle
 // watts while the host post-processes.
