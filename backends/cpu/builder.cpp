@@ -1,5 +1,6 @@
 #include "backends/cpu/builder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <unordered_map>
@@ -112,6 +113,37 @@ bool Builder::place_inside(const Value& v, const Value& into, std::size_t offset
   return true;
 }
 
+bool Builder::overwritable(const Value& v, const std::string& reader) const {
+  if (v.is_constant() || v.offset != 0 || plan_.is_alias(v.buffer) || plan_.requested_bytes(v.buffer) != v.md.get_size())
+    return false;
+  // Views (reshape, slice), conversions and concat inputs placed inside this buffer all
+  // hold values naming it; each of their tensors must be dead after `reader`.
+  for (const auto& [tensor, variants] : values_)
+    for (const Value& o : variants)
+      if (!o.is_constant() && plan_.shares_bytes(o.buffer, v.buffer) && !index_.dead_after(tensor, reader)) return false;
+  return true;
+}
+
+Value Builder::accumulator(const std::string& tensor, const md_t& md, const std::string& reader,
+                           std::span<const Value> other_args, const std::string& step_name) {
+  const Value& produced = value(tensor);
+  for (const Value& c : values_.at(tensor)) {
+    if (c.md != md || !overwritable(c, reader)) continue;
+    const bool clash = std::any_of(other_args.begin(), other_args.end(), [&](const Value& o) {
+      return !o.is_constant() && plan_.shares_bytes(o.buffer, c.buffer);
+    });
+    if (clash) continue;
+    ++sums_in_place_;
+    return c;
+  }
+  // The residual is still needed (or lives in a view): the sum accumulates into a copy.
+  const Value dst = fresh(md);
+  copy(produced, dst, step_name, produced.md == md ? "copy" : "reorder");
+  if (produced.md != md) ++reorders_;
+  ++sum_copies_;
+  return dst;
+}
+
 Value Builder::constant(std::span<const float> data, const md_t& plain_md, const md_t& md) {
   if (data.size() * sizeof(float) != plain_md.get_size())
     throw std::logic_error("cpu backend: constant data does not match its descriptor");
@@ -201,6 +233,8 @@ Program Builder::finish() {
   p.constant_bytes = constant_bytes_;
   p.constants = std::move(constants_);
   p.reorders = reorders_;
+  p.sums_in_place = sums_in_place_;
+  p.sum_copies = sum_copies_;
   p.implementations = implementations_;
   const Binding binding(ctx_.engine, static_cast<std::byte*>(p.arena.get_data_handle()), plan_, p.scratchpad);
   p.steps.reserve(steps_.size());

@@ -96,6 +96,8 @@ struct Program {
   std::size_t scratchpad_bytes = 0;
   std::size_t constant_bytes = 0;
   std::size_t reorders = 0;                   // layout conversions left inside the graph
+  std::size_t sums_in_place = 0;              // residual sums written over the residual's buffer
+  std::size_t sum_copies = 0;                 // residual sums that needed a copy of the residual first
   std::map<std::string, int> implementations;  // oneDNN implementation -> primitives using it
 };
 
@@ -131,6 +133,13 @@ class Builder {
   // concat), when `v` alone owns its planned buffer; returns false and changes nothing
   // otherwise (a constant, a view into part of a buffer, a buffer already placed).
   bool place_inside(const Value& v, const Value& into, std::size_t offset);
+  // The destination of a primitive with a `sum` post-op that adds `tensor` (a residual):
+  // a planned buffer holding `tensor` in layout `md` when the primitive starts. That is
+  // the tensor's own buffer, overwritten in place, when nothing reads those bytes after
+  // node `reader` and no value in `other_args` (the primitive's other arguments) lives in
+  // them; otherwise a fresh buffer that a copy step fills first.
+  Value accumulator(const std::string& tensor, const md_t& md, const std::string& reader,
+                    std::span<const Value> other_args, const std::string& step_name);
   // Constant data (a weight, or values derived from weights) in layout `md`, copied now.
   Value constant(std::span<const float> data, const md_t& plain_md, const md_t& md);
   void define(const std::string& tensor, Value v);
@@ -175,6 +184,11 @@ class Builder {
   std::vector<dnnl::memory> constants_;
   std::size_t constant_bytes_ = 0;
   std::size_t reorders_ = 0;
+  std::size_t sums_in_place_ = 0;
+  std::size_t sum_copies_ = 0;
+  // Whether nothing reads the bytes of `v` after node `reader` (every tensor with a value
+  // in them is dead by then) and `v` owns its buffer outright.
+  bool overwritable(const Value& v, const std::string& reader) const;
   std::map<std::string, int> implementations_;
 };
 

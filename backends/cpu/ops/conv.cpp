@@ -1,9 +1,11 @@
 // conv2d (plain, grouped, depthwise) as one oneDNN convolution with the bias, the
 // activation and any folded chain (residual add, a following activation) as post-ops.
 //
-// Source, weights and destination formats are left to oneDNN (format_tag::any): on AVX2
-// it keeps activations channel-blocked (nChw8c) from one convolution to the next, so
-// reorders appear only where a layout-bound operator (reshape, matmul, ...) reads them.
+// Source, weights and destination formats are left to oneDNN (format_tag::any): it keeps
+// activations in one layout (nhwc on AVX-512, nChw8c on AVX2) from one convolution to the
+// next, so reorders appear only where a layout-bound operator (reshape, matmul, ...) reads
+// them. A residual add becomes a `sum` post-op accumulating into the residual's own
+// buffer (see build_post_ops for why not a binary add).
 #include "backends/cpu/ops/ops.h"
 #include "backends/cpu/post_ops.h"
 
@@ -44,14 +46,14 @@ void lower_conv2d(Builder& b, const Node& node) {
   };
   // Binary operands must be laid out like the destination, which oneDNN chooses only when
   // the primitive is created: create it without them first, then with them in that layout.
-  auto pd = create(build_post_ops(a.act, chain, {}, false));
+  auto pd = create(build_post_ops(a.act, chain, {}, false, true));
   md_t dst_md = pd.dst_desc();
-  FusedPostOps post = build_post_ops(a.act, chain, dst_md);
+  FusedPostOps post = build_post_ops(a.act, chain, dst_md, true, true);
   if (!post.operands.empty()) {
     pd = create(post);
     if (pd.dst_desc() != dst_md) {  // the operands changed oneDNN's mind: follow it once more
       dst_md = pd.dst_desc();
-      post = build_post_ops(a.act, chain, dst_md);
+      post = build_post_ops(a.act, chain, dst_md, true, true);
       pd = create(post);
       if (pd.dst_desc() != dst_md) throw std::logic_error("cpu backend: no stable layout for '" + node.name + "'");
     }
@@ -67,9 +69,17 @@ void lower_conv2d(Builder& b, const Node& node) {
     bias = b.constant(zeros, bias_md, bias_md);
   }
   const Value src = b.as(node.inputs[0], pd.src_desc());
-  const Value dst = b.fresh(dst_md);
-  Args args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_BIAS, bias}, {DNNL_ARG_DST, dst}};
+  Args args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_BIAS, bias}};
   for (auto& operand : bind_operands(b, post, dst_md)) args.push_back(std::move(operand));
+  Value dst;
+  if (post.sum_operand.empty()) {
+    dst = b.fresh(dst_md);
+  } else {
+    std::vector<Value> others;
+    for (const auto& [arg, v] : args) others.push_back(v);
+    dst = b.accumulator(post.sum_operand, dst_md, post.sum_node, others, fused_name(node.name, chain) + ":residual");
+  }
+  args.emplace_back(DNNL_ARG_DST, dst);
   b.add_primitive(fused_name(node.name, chain), "conv2d", pd, dnnl::convolution_forward(pd), std::move(args));
   b.absorb(chain);
   b.define(chain.result, dst);
