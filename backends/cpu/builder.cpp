@@ -113,9 +113,11 @@ bool Builder::place_inside(const Value& v, const Value& into, std::size_t offset
   return true;
 }
 
-bool Builder::overwritable(const Value& v, const std::string& reader) const {
+bool Builder::can_overwrite(const Value& v, const std::string& reader, std::span<const Value> other_args) const {
   if (v.is_constant() || v.offset != 0 || plan_.is_alias(v.buffer) || plan_.requested_bytes(v.buffer) != v.md.get_size())
     return false;
+  for (const Value& o : other_args)
+    if (!o.is_constant() && plan_.shares_bytes(o.buffer, v.buffer)) return false;
   // Views (reshape, slice), conversions and concat inputs placed inside this buffer all
   // hold values naming it; each of their tensors must be dead after `reader`.
   for (const auto& [tensor, variants] : values_)
@@ -128,11 +130,7 @@ Value Builder::accumulator(const std::string& tensor, const md_t& md, const std:
                            std::span<const Value> other_args, const std::string& step_name) {
   const Value& produced = value(tensor);
   for (const Value& c : values_.at(tensor)) {
-    if (c.md != md || !overwritable(c, reader)) continue;
-    const bool clash = std::any_of(other_args.begin(), other_args.end(), [&](const Value& o) {
-      return !o.is_constant() && plan_.shares_bytes(o.buffer, c.buffer);
-    });
-    if (clash) continue;
+    if (c.md != md || !can_overwrite(c, reader, other_args)) continue;
     ++sums_in_place_;
     return c;
   }

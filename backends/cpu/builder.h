@@ -133,6 +133,11 @@ class Builder {
   // concat), when `v` alone owns its planned buffer; returns false and changes nothing
   // otherwise (a constant, a view into part of a buffer, a buffer already placed).
   bool place_inside(const Value& v, const Value& into, std::size_t offset);
+  // Whether a step computing node `reader` may write its result over `v`: `v` owns its
+  // planned buffer outright, nothing reads those bytes after `reader` (every tensor with a
+  // value in them is dead by then), and none of `other_args` (the step's other arguments)
+  // lives in them. Element-wise steps then run in place.
+  bool can_overwrite(const Value& v, const std::string& reader, std::span<const Value> other_args) const;
   // The destination of a primitive with a `sum` post-op that adds `tensor` (a residual):
   // a planned buffer holding `tensor` in layout `md` when the primitive starts. That is
   // the tensor's own buffer, overwritten in place, when nothing reads those bytes after
@@ -186,9 +191,6 @@ class Builder {
   std::size_t reorders_ = 0;
   std::size_t sums_in_place_ = 0;
   std::size_t sum_copies_ = 0;
-  // Whether nothing reads the bytes of `v` after node `reader` (every tensor with a value
-  // in them is dead by then) and `v` owns its buffer outright.
-  bool overwritable(const Value& v, const std::string& reader) const;
   std::map<std::string, int> implementations_;
 };
 
