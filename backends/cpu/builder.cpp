@@ -43,10 +43,13 @@ md_t Builder::plain_desc(const Shape& shape) {
 Builder::Builder(Context& ctx, const Graph& graph, const Weights& weights)
     : ctx_(ctx), graph_(graph), weights_(weights), index_(graph) {
   // Graph inputs are copied into the arena at the start of each run: every later step
-  // then reads planned memory, and the caller's tensors are never written.
+  // then reads planned memory, and the caller's tensors are never written. A layout
+  // conversion of an input reads the caller's tensor directly (convert), and finish()
+  // drops the copy when nothing else reads it.
   for (std::size_t i = 0; i < graph.inputs.size(); ++i) {
     const std::string& name = graph.inputs[i];
     const Value v = fresh(plain_desc(shape(name)));
+    inputs_.push_back(v);
     define(name, v);
     add_step({name, "input", {v}, [v, i](const Binding& b) -> Runner {
                 std::byte* dst = b.address(v);
@@ -93,8 +96,24 @@ Value Builder::convert(const Value& v, const md_t& md, const std::string& step_n
   }
   Value out = fresh(md);
   const dnnl::reorder::primitive_desc pd(ctx_.engine, v.md, ctx_.engine, md, base_attr());
-  add_primitive(step_name, op, pd, dnnl::reorder(pd), {{DNNL_ARG_FROM, v}, {DNNL_ARG_TO, out}});
   if (op == "reorder") ++reorders_;
+  for (std::size_t i = 0; i < inputs_.size(); ++i) {
+    if (inputs_[i].buffer != v.buffer || v.offset != 0) continue;
+    note_primitive(pd);
+    add_step({step_name, op, {out}, [pd, out, i, from = v.md](const Binding& b) -> Runner {
+                memory src(from, b.engine(), DNNL_MEMORY_NONE);
+                std::unordered_map<int, memory> args{{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, b.memory(out)}};
+                if (pd.scratchpad_desc().get_size() > 0) args.emplace(DNNL_ARG_SCRATCHPAD, b.scratchpad());
+                dnnl::reorder prim(pd);
+                return [src, args = std::move(args), prim, i](const RunEnv& env) {
+                  // oneDNN takes a non-const handle for sources too; a reorder only reads it.
+                  src.set_data_handle(const_cast<std::byte*>(env.inputs[i].bytes().data()));
+                  prim.execute(env.stream, args);
+                };
+              }});
+    return out;
+  }
+  add_primitive(step_name, op, pd, dnnl::reorder(pd), {{DNNL_ARG_FROM, v}, {DNNL_ARG_TO, out}});
   return out;
 }
 
@@ -217,6 +236,17 @@ Program Builder::finish() {
     }
   }
 
+  // An input copied into the arena that no step reads (its only reader converted it
+  // straight from the caller's tensor) is not copied at all. The copies are the first steps.
+  for (std::size_t i = inputs_.size(); i-- > 0;) {
+    const bool read = std::any_of(steps_.begin() + static_cast<std::ptrdiff_t>(inputs_.size()), steps_.end(),
+                                  [&](const StepSpec& s) {
+                                    return std::any_of(s.uses.begin(), s.uses.end(), [&](const Value& v) {
+                                      return !v.is_constant() && plan_.shares_bytes(v.buffer, inputs_[i].buffer);
+                                    });
+                                  });
+    if (!read) steps_.erase(steps_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
   for (std::size_t s = 0; s < steps_.size(); ++s)
     for (const Value& v : steps_[s].uses)
       if (!v.is_constant()) plan_.use(v.buffer, s);

@@ -185,6 +185,7 @@ class Builder {
   std::vector<StepSpec> steps_;
   std::map<std::string, std::vector<Value>> values_;  // first: as produced; then conversions
   std::set<std::string> absorbed_;
+  std::vector<Value> inputs_;  // the arena copies of the graph inputs, in graph order
   std::size_t scratchpad_bytes_ = 0;
   std::vector<dnnl::memory> constants_;
   std::size_t constant_bytes_ = 0;
