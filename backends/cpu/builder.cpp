@@ -192,10 +192,10 @@ void Builder::note_primitive(const dnnl::primitive_desc_base& pd) {
 }
 
 void Builder::add_primitive(const std::string& name, const std::string& op, const dnnl::primitive_desc_base& pd,
-                            dnnl::primitive prim, Args args) {
+                            dnnl::primitive prim, Args args, int threads) {
   note_primitive(pd);
   const bool needs_scratchpad = pd.scratchpad_desc().get_size() > 0;
-  StepSpec step{name, op, {}, {}};
+  StepSpec step{name, op, {}, {}, threads};
   for (const auto& [arg, v] : args)
     if (!v.is_constant()) step.uses.push_back(v);
   step.bind = [prim = std::move(prim), args = std::move(args), needs_scratchpad](const Binding& b) -> Runner {
@@ -263,10 +263,12 @@ Program Builder::finish() {
   p.reorders = reorders_;
   p.sums_in_place = sums_in_place_;
   p.sum_copies = sum_copies_;
+  p.single_thread_steps =
+      static_cast<std::size_t>(std::count_if(steps_.begin(), steps_.end(), [](const StepSpec& s) { return s.threads == 1; }));
   p.implementations = implementations_;
   const Binding binding(ctx_.engine, static_cast<std::byte*>(p.arena.get_data_handle()), plan_, p.scratchpad);
   p.steps.reserve(steps_.size());
-  for (auto& s : steps_) p.steps.push_back({std::move(s.name), std::move(s.op), s.bind(binding)});
+  for (auto& s : steps_) p.steps.push_back({std::move(s.name), std::move(s.op), s.bind(binding), s.threads});
   steps_.clear();
   return p;
 }

@@ -76,12 +76,14 @@ struct StepSpec {
   std::string op;
   std::vector<Value> uses;
   std::function<Runner(const Binding&)> bind;
+  int threads = 0;  // 0: the executable's thread count; 1: a primitive too small to split
 };
 
 struct Step {
   std::string name;
   std::string op;
   Runner run;
+  int threads = 0;
 };
 
 // The compiled form of a graph: steps to run in order over one arena.
@@ -98,6 +100,7 @@ struct Program {
   std::size_t reorders = 0;                   // layout conversions left inside the graph
   std::size_t sums_in_place = 0;              // residual sums written over the residual's buffer
   std::size_t sum_copies = 0;                 // residual sums that needed a copy of the residual first
+  std::size_t single_thread_steps = 0;        // steps too small to split over threads
   std::map<std::string, int> implementations;  // oneDNN implementation -> primitives using it
 };
 
@@ -161,9 +164,11 @@ class Builder {
   // Attributes every primitive starts from: a user-managed scratchpad, so one planned
   // scratchpad serves all primitives.
   static dnnl::primitive_attr base_attr();
-  // A oneDNN primitive reading and writing `args` (the scratchpad is added here).
+  // A oneDNN primitive reading and writing `args` (the scratchpad is added here). With
+  // `threads` (1), the step runs on that many threads; the primitive must have been
+  // created under a ThreadScope of the same count (oneDNN splits the work at creation).
   void add_primitive(const std::string& name, const std::string& op, const dnnl::primitive_desc_base& pd,
-                     dnnl::primitive prim, Args args);
+                     dnnl::primitive prim, Args args, int threads = 0);
   void add_step(StepSpec step);
   // Accounts for a primitive that a host step executes itself (its scratchpad need and
   // implementation); such a step passes Binding::scratchpad() to it.

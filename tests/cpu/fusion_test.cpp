@@ -182,6 +182,31 @@ TEST(CpuFusion, InputConvertedFromEachRunsTensor) {
 #endif
 }
 
+// Squeeze-and-excite convolutions on a 1x1 map are too small to split: with two threads
+// they (and only they) run on one, with the same results.
+TEST(CpuFusion, TinyConvolutionsRunOnOneThread) {
+  EB_REQUIRE_CPU();
+  GraphBuilder g("se block");
+  const auto x = g.input("x", {1, 32, 16, 16});
+  const auto e = conv(g, "expand", x, 64, 1, Activation::relu6);  // 524 K MACs
+  const auto d = conv(g, "dw", e, 64, 3, Activation::hardswish, 64);  // 147 K MACs
+  const auto p = g.add(OpKind::global_avg_pool, NoAttrs{}, {d}, "pool");
+  const auto s = conv(g, "se.expand", conv(g, "se.reduce", p, 8, 1, Activation::relu), 64, 1, Activation::hardsigmoid);
+  const auto m = g.add(OpKind::mul, NoAttrs{}, {d, s}, "se");
+  g.output(add(g, "r", conv(g, "project", m, 32, 1), x));  // 524 K MACs
+  const Graph graph = g.finish();
+  const Weights weights = init_weights(graph, 3);
+  const auto inputs = random_inputs(graph, 4);
+  const Comparison c = compare(graph, weights, inputs, 2);
+  EXPECT_LT(c.max_rel_l2, kFp32Tolerance);
+#ifdef EB_HAVE_CPU
+  CompileOptions o;
+  o.threads = 2;
+  const auto info = make_cpu_backend()->compile(graph, weights, o)->info();
+  EXPECT_EQ(info.at("steps.single_thread"), "2");
+#endif
+}
+
 // The MobileDet graphs: no layout conversion between layers (only the graph input's),
 // every residual summed in place, and (on AVX CPUs) no gemm-based convolution.
 TEST(CpuFusion, MobileDetKeepsOneLayoutEndToEnd) {
