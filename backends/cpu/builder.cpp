@@ -1,5 +1,6 @@
 #include "backends/cpu/builder.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 #include <unordered_map>
@@ -42,10 +43,13 @@ md_t Builder::plain_desc(const Shape& shape) {
 Builder::Builder(Context& ctx, const Graph& graph, const Weights& weights)
     : ctx_(ctx), graph_(graph), weights_(weights), index_(graph) {
   // Graph inputs are copied into the arena at the start of each run: every later step
-  // then reads planned memory, and the caller's tensors are never written.
+  // then reads planned memory, and the caller's tensors are never written. A layout
+  // conversion of an input reads the caller's tensor directly (convert), and finish()
+  // drops the copy when nothing else reads it.
   for (std::size_t i = 0; i < graph.inputs.size(); ++i) {
     const std::string& name = graph.inputs[i];
     const Value v = fresh(plain_desc(shape(name)));
+    inputs_.push_back(v);
     define(name, v);
     add_step({name, "input", {v}, [v, i](const Binding& b) -> Runner {
                 std::byte* dst = b.address(v);
@@ -92,8 +96,24 @@ Value Builder::convert(const Value& v, const md_t& md, const std::string& step_n
   }
   Value out = fresh(md);
   const dnnl::reorder::primitive_desc pd(ctx_.engine, v.md, ctx_.engine, md, base_attr());
-  add_primitive(step_name, op, pd, dnnl::reorder(pd), {{DNNL_ARG_FROM, v}, {DNNL_ARG_TO, out}});
   if (op == "reorder") ++reorders_;
+  for (std::size_t i = 0; i < inputs_.size(); ++i) {
+    if (inputs_[i].buffer != v.buffer || v.offset != 0) continue;
+    note_primitive(pd);
+    add_step({step_name, op, {out}, [pd, out, i, from = v.md](const Binding& b) -> Runner {
+                memory src(from, b.engine(), DNNL_MEMORY_NONE);
+                std::unordered_map<int, memory> args{{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, b.memory(out)}};
+                if (pd.scratchpad_desc().get_size() > 0) args.emplace(DNNL_ARG_SCRATCHPAD, b.scratchpad());
+                dnnl::reorder prim(pd);
+                return [src, args = std::move(args), prim, i](const RunEnv& env) {
+                  // oneDNN takes a non-const handle for sources too; a reorder only reads it.
+                  src.set_data_handle(const_cast<std::byte*>(env.inputs[i].bytes().data()));
+                  prim.execute(env.stream, args);
+                };
+              }});
+    return out;
+  }
+  add_primitive(step_name, op, pd, dnnl::reorder(pd), {{DNNL_ARG_FROM, v}, {DNNL_ARG_TO, out}});
   return out;
 }
 
@@ -110,6 +130,35 @@ bool Builder::place_inside(const Value& v, const Value& into, std::size_t offset
     return false;
   plan_.alias(v.buffer, into.buffer, into.offset + offset);
   return true;
+}
+
+bool Builder::can_overwrite(const Value& v, const std::string& reader, std::span<const Value> other_args) const {
+  if (v.is_constant() || v.offset != 0 || plan_.is_alias(v.buffer) || plan_.requested_bytes(v.buffer) != v.md.get_size())
+    return false;
+  for (const Value& o : other_args)
+    if (!o.is_constant() && plan_.shares_bytes(o.buffer, v.buffer)) return false;
+  // Views (reshape, slice), conversions and concat inputs placed inside this buffer all
+  // hold values naming it; each of their tensors must be dead after `reader`.
+  for (const auto& [tensor, variants] : values_)
+    for (const Value& o : variants)
+      if (!o.is_constant() && plan_.shares_bytes(o.buffer, v.buffer) && !index_.dead_after(tensor, reader)) return false;
+  return true;
+}
+
+Value Builder::accumulator(const std::string& tensor, const md_t& md, const std::string& reader,
+                           std::span<const Value> other_args, const std::string& step_name) {
+  const Value& produced = value(tensor);
+  for (const Value& c : values_.at(tensor)) {
+    if (c.md != md || !can_overwrite(c, reader, other_args)) continue;
+    ++sums_in_place_;
+    return c;
+  }
+  // The residual is still needed (or lives in a view): the sum accumulates into a copy.
+  const Value dst = fresh(md);
+  copy(produced, dst, step_name, produced.md == md ? "copy" : "reorder");
+  if (produced.md != md) ++reorders_;
+  ++sum_copies_;
+  return dst;
 }
 
 Value Builder::constant(std::span<const float> data, const md_t& plain_md, const md_t& md) {
@@ -143,10 +192,10 @@ void Builder::note_primitive(const dnnl::primitive_desc_base& pd) {
 }
 
 void Builder::add_primitive(const std::string& name, const std::string& op, const dnnl::primitive_desc_base& pd,
-                            dnnl::primitive prim, Args args) {
+                            dnnl::primitive prim, Args args, int threads) {
   note_primitive(pd);
   const bool needs_scratchpad = pd.scratchpad_desc().get_size() > 0;
-  StepSpec step{name, op, {}, {}};
+  StepSpec step{name, op, {}, {}, threads};
   for (const auto& [arg, v] : args)
     if (!v.is_constant()) step.uses.push_back(v);
   step.bind = [prim = std::move(prim), args = std::move(args), needs_scratchpad](const Binding& b) -> Runner {
@@ -187,6 +236,17 @@ Program Builder::finish() {
     }
   }
 
+  // An input copied into the arena that no step reads (its only reader converted it
+  // straight from the caller's tensor) is not copied at all. The copies are the first steps.
+  for (std::size_t i = inputs_.size(); i-- > 0;) {
+    const bool read = std::any_of(steps_.begin() + static_cast<std::ptrdiff_t>(inputs_.size()), steps_.end(),
+                                  [&](const StepSpec& s) {
+                                    return std::any_of(s.uses.begin(), s.uses.end(), [&](const Value& v) {
+                                      return !v.is_constant() && plan_.shares_bytes(v.buffer, inputs_[i].buffer);
+                                    });
+                                  });
+    if (!read) steps_.erase(steps_.begin() + static_cast<std::ptrdiff_t>(i));
+  }
   for (std::size_t s = 0; s < steps_.size(); ++s)
     for (const Value& v : steps_[s].uses)
       if (!v.is_constant()) plan_.use(v.buffer, s);
@@ -201,10 +261,14 @@ Program Builder::finish() {
   p.constant_bytes = constant_bytes_;
   p.constants = std::move(constants_);
   p.reorders = reorders_;
+  p.sums_in_place = sums_in_place_;
+  p.sum_copies = sum_copies_;
+  p.single_thread_steps =
+      static_cast<std::size_t>(std::count_if(steps_.begin(), steps_.end(), [](const StepSpec& s) { return s.threads == 1; }));
   p.implementations = implementations_;
   const Binding binding(ctx_.engine, static_cast<std::byte*>(p.arena.get_data_handle()), plan_, p.scratchpad);
   p.steps.reserve(steps_.size());
-  for (auto& s : steps_) p.steps.push_back({std::move(s.name), std::move(s.op), s.bind(binding)});
+  for (auto& s : steps_) p.steps.push_back({std::move(s.name), std::move(s.op), s.bind(binding), s.threads});
   steps_.clear();
   return p;
 }

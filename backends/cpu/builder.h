@@ -76,12 +76,14 @@ struct StepSpec {
   std::string op;
   std::vector<Value> uses;
   std::function<Runner(const Binding&)> bind;
+  int threads = 0;  // 0: the executable's thread count; 1: a primitive too small to split
 };
 
 struct Step {
   std::string name;
   std::string op;
   Runner run;
+  int threads = 0;
 };
 
 // The compiled form of a graph: steps to run in order over one arena.
@@ -96,6 +98,9 @@ struct Program {
   std::size_t scratchpad_bytes = 0;
   std::size_t constant_bytes = 0;
   std::size_t reorders = 0;                   // layout conversions left inside the graph
+  std::size_t sums_in_place = 0;              // residual sums written over the residual's buffer
+  std::size_t sum_copies = 0;                 // residual sums that needed a copy of the residual first
+  std::size_t single_thread_steps = 0;        // steps too small to split over threads
   std::map<std::string, int> implementations;  // oneDNN implementation -> primitives using it
 };
 
@@ -131,6 +136,18 @@ class Builder {
   // concat), when `v` alone owns its planned buffer; returns false and changes nothing
   // otherwise (a constant, a view into part of a buffer, a buffer already placed).
   bool place_inside(const Value& v, const Value& into, std::size_t offset);
+  // Whether a step computing node `reader` may write its result over `v`: `v` owns its
+  // planned buffer outright, nothing reads those bytes after `reader` (every tensor with a
+  // value in them is dead by then), and none of `other_args` (the step's other arguments)
+  // lives in them. Element-wise steps then run in place.
+  bool can_overwrite(const Value& v, const std::string& reader, std::span<const Value> other_args) const;
+  // The destination of a primitive with a `sum` post-op that adds `tensor` (a residual):
+  // a planned buffer holding `tensor` in layout `md` when the primitive starts. That is
+  // the tensor's own buffer, overwritten in place, when nothing reads those bytes after
+  // node `reader` and no value in `other_args` (the primitive's other arguments) lives in
+  // them; otherwise a fresh buffer that a copy step fills first.
+  Value accumulator(const std::string& tensor, const md_t& md, const std::string& reader,
+                    std::span<const Value> other_args, const std::string& step_name);
   // Constant data (a weight, or values derived from weights) in layout `md`, copied now.
   Value constant(std::span<const float> data, const md_t& plain_md, const md_t& md);
   void define(const std::string& tensor, Value v);
@@ -147,9 +164,11 @@ class Builder {
   // Attributes every primitive starts from: a user-managed scratchpad, so one planned
   // scratchpad serves all primitives.
   static dnnl::primitive_attr base_attr();
-  // A oneDNN primitive reading and writing `args` (the scratchpad is added here).
+  // A oneDNN primitive reading and writing `args` (the scratchpad is added here). With
+  // `threads` (1), the step runs on that many threads; the primitive must have been
+  // created under a ThreadScope of the same count (oneDNN splits the work at creation).
   void add_primitive(const std::string& name, const std::string& op, const dnnl::primitive_desc_base& pd,
-                     dnnl::primitive prim, Args args);
+                     dnnl::primitive prim, Args args, int threads = 0);
   void add_step(StepSpec step);
   // Accounts for a primitive that a host step executes itself (its scratchpad need and
   // implementation); such a step passes Binding::scratchpad() to it.
@@ -171,10 +190,13 @@ class Builder {
   std::vector<StepSpec> steps_;
   std::map<std::string, std::vector<Value>> values_;  // first: as produced; then conversions
   std::set<std::string> absorbed_;
+  std::vector<Value> inputs_;  // the arena copies of the graph inputs, in graph order
   std::size_t scratchpad_bytes_ = 0;
   std::vector<dnnl::memory> constants_;
   std::size_t constant_bytes_ = 0;
   std::size_t reorders_ = 0;
+  std::size_t sums_in_place_ = 0;
+  std::size_t sum_copies_ = 0;
   std::map<std::string, int> implementations_;
 };
 

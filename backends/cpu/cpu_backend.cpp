@@ -127,6 +127,9 @@ class CpuBackend final : public Backend {
     info["memory.scratchpad_bytes"] = std::to_string(program.scratchpad_bytes);
     info["memory.constant_bytes"] = std::to_string(program.constant_bytes);
     info["reorders"] = std::to_string(program.reorders);
+    info["sums.in_place"] = std::to_string(program.sums_in_place);
+    info["sums.copied"] = std::to_string(program.sum_copies);
+    info["steps.single_thread"] = std::to_string(program.single_thread_steps);
     info["steps"] = std::to_string(program.steps.size());
     info["implementations"] = implementations_summary(program.implementations);
     std::optional<cpu::TdpPowerModel> power;

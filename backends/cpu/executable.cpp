@@ -43,8 +43,15 @@ std::vector<Tensor> CpuExecutable::run(std::span<const Tensor> inputs) {
 
   const ThreadScope threads(ctx_.threads);
   const RunEnv env{ctx_.stream, inputs, outputs};
+  // A step created for fewer threads runs under that count: a parallel region of two
+  // threads for a few microseconds of work costs more in fork-join than it saves.
+  auto run_step = [&](const Step& s) {
+    if (s.threads == 0 || s.threads == ctx_.threads) return s.run(env);
+    const ThreadScope narrow(s.threads);
+    s.run(env);
+  };
   if (!profiling_) {
-    for (const Step& s : program_.steps) s.run(env);
+    for (const Step& s : program_.steps) run_step(s);
     ctx_.stream.wait();
     return outputs;
   }
@@ -52,7 +59,7 @@ std::vector<Tensor> CpuExecutable::run(std::span<const Tensor> inputs) {
   using clock = std::chrono::steady_clock;
   for (const Step& s : program_.steps) {
     const auto t0 = clock::now();
-    s.run(env);
+    run_step(s);
     ctx_.stream.wait();
     const double ns = std::chrono::duration<double, std::nano>(clock::now() - t0).count();
     // Consecutive steps of one node and kind (the two stages of hard-sigmoid) are one

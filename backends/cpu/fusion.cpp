@@ -5,17 +5,27 @@
 namespace eb::cpu {
 
 GraphIndex::GraphIndex(const Graph& graph) : graph_(graph), outputs_(graph.outputs.begin(), graph.outputs.end()) {
-  for (std::size_t i = 0; i < graph.nodes.size(); ++i)
+  for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
+    position_.emplace(graph.nodes[i].name, i);
     for (const auto& in : graph.nodes[i].inputs) {
       auto& r = readers_[in];
       // A node reading a tensor twice (x + x) counts once here but is refused below.
       if (r.empty() || r.back() != i) r.push_back(i);
     }
+  }
 }
 
 std::size_t GraphIndex::reader_count(const std::string& tensor) const {
   const auto it = readers_.find(tensor);
   return it == readers_.end() ? 0 : it->second.size();
+}
+
+bool GraphIndex::dead_after(const std::string& tensor, const std::string& node) const {
+  if (is_output(tensor)) return false;
+  const auto it = readers_.find(tensor);
+  // A fused chain runs at its first node's step, never later than any node in it, so
+  // graph order bounds execution order from above: "no reader after" is safe.
+  return it == readers_.end() || it->second.back() <= position_.at(node);
 }
 
 PostOpChain GraphIndex::chain_after(const Node& base, const std::function<bool(const std::string&)>& available) const {

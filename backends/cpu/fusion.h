@@ -39,6 +39,9 @@ class GraphIndex {
   explicit GraphIndex(const Graph& graph);
 
   std::size_t reader_count(const std::string& tensor) const;
+  // Whether `tensor` is read by no node after `node` (in graph order) and is not a graph
+  // output: once `node` has run, its bytes may be overwritten.
+  bool dead_after(const std::string& tensor, const std::string& node) const;
   bool is_output(const std::string& tensor) const { return outputs_.contains(tensor); }
 
   // The chain that can follow `base` (a conv2d or linear node). `available` says whether
@@ -48,6 +51,7 @@ class GraphIndex {
  private:
   const Graph& graph_;
   std::map<std::string, std::vector<std::size_t>> readers_;  // tensor -> indices of nodes reading it
+  std::map<std::string, std::size_t> position_;              // node -> its index in graph order
   std::set<std::string> outputs_;
 };
 

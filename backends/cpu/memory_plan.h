@@ -35,6 +35,9 @@ class MemoryPlan {
   // alias). `offset` must be a multiple of sizeof(float); it need not be aligned.
   void alias(BufferId id, BufferId into, std::size_t offset);
   bool is_alias(BufferId id) const { return buffers_.at(id.index).parent.has_value(); }
+  // Whether the two buffers can hold common bytes (one lives inside the other, or both
+  // inside a third).
+  bool shares_bytes(BufferId a, BufferId b) const { return root(a.index) == root(b.index); }
 
   // Places every buffer; call once, after the last use() and before offset().
   void assign();

@@ -22,12 +22,20 @@ void append_activation(dnnl::post_ops& ops, Activation a) {
   for (const auto& s : eltwise_stages(a)) ops.append_eltwise(1.f, s.alg, s.alpha, s.beta);
 }
 
-FusedPostOps build_post_ops(Activation own, const PostOpChain& chain, const md_t& operand_md, bool binary) {
+FusedPostOps build_post_ops(Activation own, const PostOpChain& chain, const md_t& operand_md, bool binary,
+                            bool use_sum) {
   FusedPostOps f;
   append_activation(f.ops, own);
-  for (const PostOp& p : chain.ops) {
+  for (std::size_t i = 0; i < chain.ops.size(); ++i) {
+    const PostOp& p = chain.ops[i];
     if (p.kind == PostOp::Kind::activation) {
       append_activation(f.ops, p.act);
+      continue;
+    }
+    if (use_sum && p.op == OpKind::add && f.sum_operand.empty()) {
+      f.ops.append_sum(1.f);
+      f.sum_operand = p.operand;
+      f.sum_node = chain.absorbed.at(i);
       continue;
     }
     if (!binary) continue;

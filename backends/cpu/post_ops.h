@@ -36,12 +36,23 @@ struct FusedPostOps {
   dnnl::post_ops ops;
   // DNNL_ARG_ATTR_MULTIPLE_POST_OP(i) | DNNL_ARG_SRC_1 -> operand tensor
   std::vector<std::pair<int, std::string>> operands;
+  // With a `sum` entry: the tensor it adds (the destination must hold it beforehand) and
+  // the node of the chain it replaces.
+  std::string sum_operand;
+  std::string sum_node;
 };
 
 // The post-ops for a primitive's own activation followed by `chain`; binary operands are
 // declared with layout `operand_md` (the primitive's destination layout). Without
 // `binary`, binary entries are left out (to let oneDNN choose the destination first).
-FusedPostOps build_post_ops(Activation own, const PostOpChain& chain, const md_t& operand_md, bool binary = true);
+//
+// With `use_sum`, the chain's first add becomes oneDNN's `sum` post-op (dst += operand,
+// accumulating into the destination buffer) instead of a binary add. Why: a binary
+// operand that is not broadcast takes oneDNN 2.6's brgemm convolutions off the table
+// (they fall back to gemm-based convolution in plain nchw, with reorders around it); sum
+// keeps them, and the residual needs no second read stream.
+FusedPostOps build_post_ops(Activation own, const PostOpChain& chain, const md_t& operand_md, bool binary = true,
+                            bool use_sum = false);
 
 // The operands of `post`, each laid out as `md` (converted by the builder if needed).
 Args bind_operands(Builder& b, const FusedPostOps& post, const md_t& md);

@@ -118,7 +118,9 @@ void lower_binary(Builder& b, const Node& node) {
 
   const auto alg = node.op == OpKind::add ? dnnl::algorithm::binary_add : dnnl::algorithm::binary_mul;
   const dnnl::binary::primitive_desc pd({alg, src0.md, src1.md, src0.md}, Builder::base_attr(), b.engine());
-  const Value dst = b.fresh(src0.md);
+  // In place over the full-shape operand when it dies here (the squeeze-and-excite scaling
+  // of a depthwise output): one activation-sized buffer less in the cache.
+  const Value dst = b.can_overwrite(src0, node.name, std::span(&src1, 1)) ? src0 : b.fresh(src0.md);
   b.add_primitive(node.name, std::string(op_name(node.op)), pd, dnnl::binary(pd),
                   {{DNNL_ARG_SRC_0, src0}, {DNNL_ARG_SRC_1, src1}, {DNNL_ARG_DST, dst}});
   b.define(node.name, dst);

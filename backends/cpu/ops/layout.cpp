@@ -66,7 +66,11 @@ void lower_transpose(Builder& b, const Node& node) {
   // input axis perm[i], and permute_axes(perm) maps the output descriptor onto those.
   const md_t out_md = Builder::plain_desc(b.shape(node.name));
   const md_t target = out_md.permute_axes(perm);
-  const Value out = b.convert(b.value(node.inputs[0]), target, node.name, "transpose");
+  const Value in = b.value(node.inputs[0]);
+  // A producer that already wrote that order (an nhwc convolution read as NHWC, the
+  // SSDLite heads) makes the transpose a view: no copy, and a concat can place it.
+  if (in.md == target) return b.define(node.name, in.viewed(out_md));
+  const Value out = b.convert(in, target, node.name, "transpose");
   b.define(node.name, out.viewed(out_md));
 }
 
