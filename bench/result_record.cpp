@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -228,8 +229,25 @@ void prepare_result_folder(const std::filesystem::path& dir) {
   std::filesystem::remove(probe, ec);
 }
 
+namespace {
+
+// Whether `path` holds a record marked VALID. Anything unreadable is not worth keeping.
+bool holds_valid_record(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  const json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return false;
+  const auto v = j.find("validity");
+  if (v == j.end() || !v->is_object()) return false;
+  const auto verdict = v->find("verdict");
+  return verdict != v->end() && *verdict == "VALID";
+}
+
+}  // namespace
+
 std::filesystem::path write_result_record(const ResultRecord& r, const std::filesystem::path& dir) {
-  const auto path = dir / result_file_name(r);
+  auto path = dir / result_file_name(r);
+  if (!r.validity.valid && holds_valid_record(path)) path.replace_extension(".invalid.json");
   write_file_atomically(path, to_json(r).dump(2) + "\n");
   return path;
 }

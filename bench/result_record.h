@@ -143,7 +143,9 @@ std::string result_file_name(const ResultRecord& r);
 // not wasted on a folder it cannot write to. Throws std::runtime_error naming the folder.
 void prepare_result_folder(const std::filesystem::path& dir);
 
-// Writes the record to `dir`/result_file_name(r) atomically and returns the path.
+// Writes the record to `dir`/result_file_name(r) atomically and returns the path — except
+// that an INVALID record (interrupted, failed, too few queries) never replaces a VALID one
+// already there: it goes beside it as "<name>.invalid.json", and that path is returned.
 std::filesystem::path write_result_record(const ResultRecord& r, const std::filesystem::path& dir);
 
 // The current time in UTC, "2024-05-01T12:34:56Z".

@@ -3,6 +3,8 @@
 //
 // Ctrl-C: the run in progress stops after its current query, its record is written marked
 // INVALID ("interrupted"), backends not yet run are skipped, and the exit status is 130.
+// An INVALID record never replaces a VALID one of the same name: it goes beside it as
+// "<name>.invalid.json" (bench::write_result_record).
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,6 +29,7 @@ namespace eb::cli {
 namespace {
 
 constexpr int kInterruptedStatus = 130;  // 128 + SIGINT, what a shell shows for Ctrl-C
+constexpr int kInvalidRecordStatus = 3;  // every record was written, but one is INVALID
 
 struct RunOptions {
   std::string model;
@@ -252,8 +255,10 @@ void run(const RunOptions& o, const Context& ctx) {
   }
 
   std::vector<bench::ResultRecord> records;
+  std::vector<std::filesystem::path> paths;  // where each record went (bench::write_result_record)
   if (o.interleave) {
     records = bench::run_jobs_interleaved(jobs, hooks);
+    for (const auto& r : records) paths.push_back(bench::write_result_record(r, o.out));
   } else {
     for (std::size_t i = 0; i < jobs.size() && !interrupt.requested(); ++i) {
       if (i > 0 && cooldown.count() > 0) {
@@ -274,15 +279,19 @@ void run(const RunOptions& o, const Context& ctx) {
         }
       }
       // Written at once, so that a later backend's failure or Ctrl-C does not lose it.
-      bench::write_result_record(records.back(), o.out);
+      paths.push_back(bench::write_result_record(records.back(), o.out));
     }
   }
   progress_line.finish();
   const bool was_interrupted = interrupt.requested();
 
   nlohmann::json all = nlohmann::json::array();
-  for (const auto& r : records) {
-    const auto path = o.interleave ? bench::write_result_record(r, o.out) : std::filesystem::path(o.out) / bench::result_file_name(r);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    const auto& path = paths[i];
+    if (path.filename() != bench::result_file_name(r))
+      fmt::print(stderr, "edgebench: warning: kept the earlier VALID record {}; this INVALID one is beside it\n",
+                 (std::filesystem::path(o.out) / bench::result_file_name(r)).string());
     if (o.json) all.push_back(bench::to_json(r));
     if (!o.quiet) {
       if (o.json) {
@@ -308,6 +317,12 @@ void run(const RunOptions& o, const Context& ctx) {
                records.size() == 1 ? "" : "s", records.size() == 1 ? "is" : "are");
     throw ExitStatus{kInterruptedStatus};
   }
+  for (const auto& r : records)
+    if (!r.validity.valid) {
+      fmt::print(stderr, "edgebench: error: the {} record is INVALID: {}\n", r.backend.name,
+                 r.validity.reasons.empty() ? std::string("see its validity section") : r.validity.reasons.front());
+      throw ExitStatus{kInvalidRecordStatus};
+    }
 }
 
 }  // namespace
@@ -386,6 +401,10 @@ void add_run_command(CLI::App& app, const Context& ctx) {
   cmd->add_option("--out", opts->out, "Folder for the result records (created if missing)")->capture_default_str();
   cmd->add_flag("--quiet", opts->quiet, "No progress or summary: print only the path of each record");
   cmd->add_flag("--json", opts->json, "Print the record (an array for several backends) as JSON on stdout");
+  cmd->footer(
+      "Exit status: 0 every record VALID; 1 a backend failed or another error; 2 a usage error; 3 records written, "
+      "one INVALID (too few queries, non-finite outputs); 130 interrupted (Ctrl-C).\n"
+      "An INVALID record never replaces a VALID one of the same name: it is written beside it as NAME.invalid.json.");
   cmd->callback([opts, &ctx] { run(*opts, ctx); });
 }
 
