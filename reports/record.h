@@ -100,7 +100,10 @@ struct RecordView {
 };
 
 // Throws RecordError("FILE: why") for unreadable files, malformed JSON, or JSON that is not
-// a result record (no workload model or backend name).
+// a result record this reader can trust: no workload model or backend name, a
+// schema_version other than 1 (or none), no timing section, a latency sample that is
+// negative or not a number, a batch that is not a positive integer, nesting deeper than 64.
+// Counts (params, macs) that do not fit an int64 read as 0 with a reader warning.
 RecordView load_record(const std::filesystem::path& file);
 // The same from the file's text (`file` names it in errors).
 RecordView parse_record(std::string_view text, const std::filesystem::path& file);
