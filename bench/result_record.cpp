@@ -213,12 +213,31 @@ std::string result_file_name(const ResultRecord& r) {
   return name + ".json";
 }
 
+namespace {
+
+// A temporary record file (core/atomic_file.cpp: ".<name>.json.tmp-XXXXXX") that a killed
+// run left behind. A live one exists for the milliseconds of one write, so one older than
+// a minute is stale.
+bool is_stale_temporary(const std::filesystem::directory_entry& e) {
+  const std::string name = e.path().filename().string();
+  const auto at = name.rfind(".json.tmp-");
+  if (name.empty() || name.front() != '.' || at == std::string::npos || name.size() != at + 16) return false;
+  std::error_code ec;
+  if (!e.is_regular_file(ec)) return false;
+  const auto age = std::filesystem::file_time_type::clock::now() - e.last_write_time(ec);
+  return !ec && age > std::chrono::minutes(1);
+}
+
+}  // namespace
+
 void prepare_result_folder(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create output folder {}: {}", dir.string(), ec.message()));
   if (!std::filesystem::is_directory(dir, ec))
     throw std::runtime_error(fmt::format("output folder {} is not a folder", dir.string()));
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (is_stale_temporary(e)) std::filesystem::remove(e.path(), ec);
   // Probing with a real file also catches what access(2) misses: read-only mounts, ACLs.
   const auto probe = dir / ".edgebench-write-test";
   try {

@@ -140,7 +140,9 @@ nlohmann::json to_json(const ResultRecord& r);
 std::string result_file_name(const ResultRecord& r);
 
 // Creates `dir` if needed and checks that files can be created in it, so that a run is
-// not wasted on a folder it cannot write to. Throws std::runtime_error naming the folder.
+// not wasted on a folder it cannot write to; removes temporary record files that a killed
+// run left there (".<name>.json.tmp-XXXXXX", older than a minute). Throws
+// std::runtime_error naming the folder.
 void prepare_result_folder(const std::filesystem::path& dir);
 
 // Writes the record to `dir`/result_file_name(r) atomically and returns the path — except

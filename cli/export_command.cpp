@@ -12,6 +12,7 @@
 #include "backends/edgetpu/tflite_export.h"
 #include "bench/job.h"
 #include "cli/commands.h"
+#include "cli/validators.h"
 #include "core/atomic_file.h"
 #include "core/fold_batch_norm.h"
 #include "core/safetensors.h"
@@ -72,7 +73,7 @@ void add_export_command(CLI::App& app, const Context& ctx) {
   cmd->add_option("--task", opts->task, "Task of a multi-task model (default: its first)");
   cmd->add_option("--out", opts->out, "Output file (.tflite)")->required();
   cmd->add_option("--weights", opts->weights, "Weights from a safetensors file (see 'edgebench weights'); default: seeded");
-  cmd->add_option("--seed", opts->seed, "Seed of the weights (unless --weights) and of the calibration inputs")->capture_default_str();
+  cmd->add_option("--seed", opts->seed, "Seed of the weights (unless --weights) and of the calibration inputs")->check(unsigned_value())->capture_default_str();
   cmd->add_option("--calibration", opts->calibration, "Representative samples for calibration")->capture_default_str()->check(CLI::Range(1, 10000));
   cmd->callback([opts, &ctx] { export_model(*opts, ctx); });
 }
