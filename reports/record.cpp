@@ -295,7 +295,10 @@ std::string RecordView::workload_key() const {
   return fmt::format("{}{} b{} {}", model, task.empty() ? "" : "/" + task, batch, scenario);
 }
 
-std::string RecordView::backend_label() const { return precision.empty() ? backend : backend + " " + precision; }
+std::string RecordView::backend_label() const {
+  std::string label = precision.empty() ? backend : backend + " " + precision;
+  return settings.empty() ? label : label + " [" + settings + "]";
+}
 
 RecordView record_from_json(const json& j, const std::filesystem::path& file) {
   const std::string name = file.string();
@@ -346,6 +349,11 @@ RecordView record_from_json(const json& j, const std::filesystem::path& file) {
   r.scenario = text(at(j, {"scenario", "name"}), "single-stream");
   r.device = text(at(j, {"backend", "device"}));
   r.precision = text(at(j, {"backend", "precision"}));
+  if (const auto threads = whole<int>(at(j, {"backend", "threads"})); threads && *threads != 0)
+    r.settings = fmt::format("threads {}", *threads);
+  if (const json* options = at(j, {"backend", "options"}); options && options->is_object())
+    for (const auto& [key, value] : options->items())  // in key order
+      r.settings += (r.settings.empty() ? "" : ", ") + key + "=" + (value.is_string() ? value.get<std::string>().substr(0, 40) : clip(value));
   read_latency(r, j);
   read_power(r, j);
   read_accuracy(r, j);
