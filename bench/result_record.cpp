@@ -135,7 +135,8 @@ json timing_json(const TimingFacts& t) {
             {"phase_ns", t.phase_ns},
             {"stats", stats_json(t.stats)},
             {"throughput_per_s", t.throughput_per_s},
-            {"samples_per_s", t.samples_per_s}};
+            {"samples_per_s", t.samples_per_s},
+            {"host_load", t.host_load ? to_json(*t.host_load) : json(nullptr)}};
   if (t.device)
     j["device"] = {{"provenance", to_json(t.device->provenance)},
                    {"samples_ns", t.device->samples_ns},
@@ -170,6 +171,7 @@ TimingFacts make_timing_facts(const CompiledModel& compiled, const Timings& timi
   if (!timings.device_samples_ns.empty() && timings.device_provenance)
     t.device = DeviceTiming{timings.device_samples_ns, compute_latency_stats(std::span<const double>(timings.device_samples_ns)),
                             *timings.device_provenance};
+  t.host_load = timings.host_load;
   return t;
 }
 

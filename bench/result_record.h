@@ -90,6 +90,7 @@ struct TimingFacts {
   double throughput_per_s = 0;  // batch · 1e9 / mean_ns (from per-query latency)
   double samples_per_s = 0;     // timed_queries · batch / phase (the offline headline; includes the harness's gaps)
   std::optional<DeviceTiming> device;
+  std::optional<HostLoad> host_load;  // bench/host_load.h
 };
 
 // Per-node times (--profile): mean over `runs` profiled runs after the timed phase.

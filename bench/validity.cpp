@@ -59,6 +59,10 @@ Validity judge_validity(const Timings& timings, const MeasureSettings& settings,
     v.notes.push_back(fmt::format("with {} samples, p99 and p99.9 are the maximum (nearest rank)", n));
   else if (n >= 100 && n < 1000)
     v.notes.push_back(fmt::format("with {} samples, p99.9 is the maximum (nearest rank)", n));
+  if (const auto& l = timings.host_load; l && l->other_cores + l->steal_cores > kBusyHostCores)
+    v.warnings.push_back(fmt::format("busy host: other processes used {:.2f} cores and steal took {:.2f} on average during "
+                                     "the timed phase, above {} (latency may be inflated; run on a quiet host)",
+                                     l->other_cores, l->steal_cores, kBusyHostCores));
   if (n > 0) {
     const LatencyStats s = compute_latency_stats(std::span<const std::int64_t>(timings.samples_ns));
     if (!s.p90_upper_99_ns)

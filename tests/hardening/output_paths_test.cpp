@@ -4,6 +4,9 @@
 
 #include <sys/stat.h>
 
+#include <atomic>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 
 #include "tests/hardening/child.h"
@@ -95,6 +98,31 @@ TEST(EarlierRecord, InvalidReplacesInvalid) {
   EXPECT_EQ(run_cli(args).status, 3);
   EXPECT_TRUE(fs::exists(tmp / "rec" / "m3vit-backbone-seg-reference-fp32.json"));
   EXPECT_FALSE(fs::exists(tmp / "rec" / "m3vit-backbone-seg-reference-fp32.invalid.json"));
+}
+
+// Another process busy during the timed phase (here a spinning thread of this test, about
+// one core): the record says how many cores others used and warns above the threshold.
+TEST(BusyHost, IsMeasuredRecordedAndWarned) {
+  TempDir tmp;
+  std::atomic<bool> stop{false};
+  std::thread spinner([&stop] {
+    volatile std::uint64_t x = 0;
+    while (!stop.load(std::memory_order_relaxed)) x = x + 1;
+  });
+  const auto r = run_cli({"run", "--model", kModel, "--backend", "reference", "--iterations", "3", "--warmup", "0",
+                          "--no-fidelity", "--out", (tmp / "rec").string()});
+  stop = true;
+  spinner.join();
+  ASSERT_EQ(r.status, 0) << r.err;
+  const json j = json::parse(read_file(tmp / "rec" / "m3vit-backbone-seg-reference-fp32.json"));
+  const json& load = j["timing"]["host_load"];
+  if (load.is_null()) GTEST_SKIP() << "/proc is not readable here";
+  EXPECT_GT(load["other_processes_cores"].get<double>(), 0.5) << load.dump();
+  EXPECT_EQ(load["provenance"]["kind"], "measured");
+  bool warned = false;
+  for (const auto& w : j["validity"]["warnings"]) warned = warned || w.get<std::string>().rfind("busy host:", 0) == 0;
+  EXPECT_TRUE(warned) << j["validity"].dump();
+  EXPECT_NE(r.err.find("edgebench: warning: busy host:"), std::string::npos) << r.err;
 }
 
 }  // namespace
