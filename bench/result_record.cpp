@@ -268,7 +268,7 @@ bool holds_valid_record(const std::filesystem::path& path) {
 
 std::filesystem::path write_result_record(const ResultRecord& r, const std::filesystem::path& dir) {
   auto path = dir / result_file_name(r);
-  if (!r.validity.valid && holds_valid_record(path)) path.replace_extension(".invalid.json");
+  if (!r.validity.valid && holds_valid_record(path)) path += ".invalid";  // not *.json: a folder scan keeps reading the VALID one
   write_file_atomically(path, to_json(r).dump(2) + "\n");
   return path;
 }

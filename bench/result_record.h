@@ -148,7 +148,8 @@ void prepare_result_folder(const std::filesystem::path& dir);
 
 // Writes the record to `dir`/result_file_name(r) atomically and returns the path — except
 // that an INVALID record (interrupted, failed, too few queries) never replaces a VALID one
-// already there: it goes beside it as "<name>.invalid.json", and that path is returned.
+// already there: it goes beside it as "<name>.json.invalid" (which compare/report do not pick up from a folder), and that path
+// is returned.
 std::filesystem::path write_result_record(const ResultRecord& r, const std::filesystem::path& dir);
 
 // The current time in UTC, "2024-05-01T12:34:56Z".

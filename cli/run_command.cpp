@@ -4,7 +4,7 @@
 // Ctrl-C: the run in progress stops after its current query, its record is written marked
 // INVALID ("interrupted"), backends not yet run are skipped, and the exit status is 130.
 // An INVALID record never replaces a VALID one of the same name: it goes beside it as
-// "<name>.invalid.json" (bench::write_result_record).
+// "<name>.json.invalid" (bench::write_result_record).
 #include <unistd.h>
 
 #include <algorithm>
@@ -411,7 +411,7 @@ void add_run_command(CLI::App& app, const Context& ctx) {
   cmd->footer(
       "Exit status: 0 every record VALID; 1 a backend failed or another error; 2 a usage error; 3 records written, "
       "one INVALID (too few queries, non-finite outputs); 130 interrupted (Ctrl-C).\n"
-      "An INVALID record never replaces a VALID one of the same name: it is written beside it as NAME.invalid.json.");
+      "An INVALID record never replaces a VALID one of the same name: it is written beside it as NAME.json.invalid.");
   cmd->callback([opts, &ctx] { run(*opts, ctx); });
 }
 

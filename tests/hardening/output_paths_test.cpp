@@ -82,11 +82,15 @@ TEST(EarlierRecord, InvalidRerunKeepsTheValidRecord) {
                           "--min-duration", "100ms", "--min-queries", "100000", "--max-duration", "100ms", "--out", rec.string()});
   EXPECT_EQ(r.status, 3) << r.err;
   EXPECT_EQ(read_file(valid), before) << "the VALID record was replaced";
-  const fs::path beside = rec / "m3vit-backbone-seg-reference-fp32.invalid.json";
+  const fs::path beside = rec / "m3vit-backbone-seg-reference-fp32.json.invalid";
   ASSERT_TRUE(fs::exists(beside));
   EXPECT_EQ(json::parse(read_file(beside))["validity"]["verdict"], "INVALID");
   EXPECT_NE(r.out.find("wrote " + beside.string()), std::string::npos) << r.out;
   EXPECT_NE(r.err.find("is INVALID: too few queries"), std::string::npos) << r.err;
+  // The folder still compares as its VALID result.
+  const auto c = run_cli({"compare", rec.string()});
+  EXPECT_EQ(c.status, 0) << c.err;
+  EXPECT_EQ(c.out.find("INVALID"), std::string::npos) << c.out;
 }
 
 // An INVALID record replaces an earlier INVALID one (nothing valid to keep).
@@ -97,7 +101,7 @@ TEST(EarlierRecord, InvalidReplacesInvalid) {
   EXPECT_EQ(run_cli(args).status, 3);
   EXPECT_EQ(run_cli(args).status, 3);
   EXPECT_TRUE(fs::exists(tmp / "rec" / "m3vit-backbone-seg-reference-fp32.json"));
-  EXPECT_FALSE(fs::exists(tmp / "rec" / "m3vit-backbone-seg-reference-fp32.invalid.json"));
+  EXPECT_FALSE(fs::exists(tmp / "rec" / "m3vit-backbone-seg-reference-fp32.json.invalid"));
 }
 
 // Another process busy during the timed phase (here a spinning thread of this test, about
