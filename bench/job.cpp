@@ -1,6 +1,8 @@
 #include "bench/host_share.h"
 #include "bench/job.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <thread>
 
@@ -78,10 +80,25 @@ Weights load_weights_for(const std::filesystem::path& path, const Graph& graph, 
   return w;
 }
 
+// The input samples are allocated up front; a batch (times --samples) that cannot fit in
+// memory is a usage error with the figures, not a std::bad_alloc later.
+void check_input_memory(const Graph& graph, const JobSpec& spec) {
+  double bytes = 0;
+  for (const auto& in : graph.inputs) bytes += static_cast<double>(numel(graph.info(in).shape)) * 4.0;
+  bytes *= spec.samples;
+  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
+  const double limit = pages > 0 && page > 0 ? 0.5 * static_cast<double>(pages) * static_cast<double>(page) : 0;
+  if (limit > 0 && bytes > limit)
+    throw InvalidJob(fmt::format("batch {} with {} input samples needs {:.1f} GB of inputs, above the limit of half this "
+                                 "machine's memory ({:.1f} GB): lower --batch or --samples",
+                                 spec.batch, spec.samples, bytes * 1e-9, limit * 1e-9));
+}
+
 }  // namespace
 
 BuiltWorkload build_workload(const WorkloadRegistry& workloads, const std::string& model, const std::string& task, int batch) {
   if (batch < 1) throw InvalidJob(fmt::format("batch must be at least 1 (got {})", batch));
+  if (batch > kMaxBatch) throw InvalidJob(fmt::format("batch {} is above the limit of {}", batch, kMaxBatch));
   BuiltWorkload b;
   try {
     b.workload = &workloads.get(model);
@@ -116,6 +133,11 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
   job.spec = spec;
   job.built = build_workload(workloads, spec.model, spec.task, spec.batch);
   job.backend = &resolve_backend(job.spec, backends);
+  try {
+    job.backend->check_options(job.spec.compile);
+  } catch (const std::invalid_argument& e) {
+    throw InvalidJob(fmt::format("--backend-option: {}", e.what()));
+  }
   job.fallback = &backends.reference();
   const Graph& graph = job.built.graph;
 
@@ -137,6 +159,7 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
     w.weights.seed = spec.seed;
   }
   w.weights.hash = weights_hash(job.weights);
+  check_input_memory(graph, spec);
   job.inputs = job.built.workload->make_inputs(graph, spec.seed);
   for (int i = 0; i < spec.samples; ++i) {
     const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(i);

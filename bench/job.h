@@ -69,7 +69,11 @@ struct BuiltWorkload {
   Graph graph;
 };
 
-// Throws InvalidJob for an unknown model or task, or a batch below 1.
+// The largest batch accepted: far above what an edge device runs, and low enough that the
+// graph's shape arithmetic cannot overflow. (Memory is checked separately, per job.)
+inline constexpr int kMaxBatch = 4096;
+
+// Throws InvalidJob for an unknown model or task, or a batch below 1 or above kMaxBatch.
 BuiltWorkload build_workload(const WorkloadRegistry& workloads, const std::string& model, const std::string& task, int batch);
 
 // The backend used when none is named: the first available one in registry order.

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <ctime>
+#include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -134,7 +135,8 @@ json timing_json(const TimingFacts& t) {
             {"phase_ns", t.phase_ns},
             {"stats", stats_json(t.stats)},
             {"throughput_per_s", t.throughput_per_s},
-            {"samples_per_s", t.samples_per_s}};
+            {"samples_per_s", t.samples_per_s},
+            {"host_load", t.host_load ? to_json(*t.host_load) : json(nullptr)}};
   if (t.device) {
     j["device"] = {{"provenance", to_json(t.device->provenance)},
                    {"samples_ns", t.device->samples_ns},
@@ -187,6 +189,7 @@ TimingFacts make_timing_facts(const CompiledModel& compiled, const Timings& timi
       t.device->provenance.source = dp.source + " + host share measured on this host (steady_clock): " + timings.device_host_what;
     }
   }
+  t.host_load = timings.host_load;
   return t;
 }
 
@@ -230,12 +233,31 @@ std::string result_file_name(const ResultRecord& r) {
   return name + ".json";
 }
 
+namespace {
+
+// A temporary record file (core/atomic_file.cpp: ".<name>.json.tmp-XXXXXX") that a killed
+// run left behind. A live one exists for the milliseconds of one write, so one older than
+// a minute is stale.
+bool is_stale_temporary(const std::filesystem::directory_entry& e) {
+  const std::string name = e.path().filename().string();
+  const auto at = name.rfind(".json.tmp-");
+  if (name.empty() || name.front() != '.' || at == std::string::npos || name.size() != at + 16) return false;
+  std::error_code ec;
+  if (!e.is_regular_file(ec)) return false;
+  const auto age = std::filesystem::file_time_type::clock::now() - e.last_write_time(ec);
+  return !ec && age > std::chrono::minutes(1);
+}
+
+}  // namespace
+
 void prepare_result_folder(const std::filesystem::path& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error(fmt::format("cannot create output folder {}: {}", dir.string(), ec.message()));
   if (!std::filesystem::is_directory(dir, ec))
     throw std::runtime_error(fmt::format("output folder {} is not a folder", dir.string()));
+  for (const auto& e : std::filesystem::directory_iterator(dir, ec))
+    if (is_stale_temporary(e)) std::filesystem::remove(e.path(), ec);
   // Probing with a real file also catches what access(2) misses: read-only mounts, ACLs.
   const auto probe = dir / ".edgebench-write-test";
   try {
@@ -246,8 +268,25 @@ void prepare_result_folder(const std::filesystem::path& dir) {
   std::filesystem::remove(probe, ec);
 }
 
+namespace {
+
+// Whether `path` holds a record marked VALID. Anything unreadable is not worth keeping.
+bool holds_valid_record(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  const json j = json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object()) return false;
+  const auto v = j.find("validity");
+  if (v == j.end() || !v->is_object()) return false;
+  const auto verdict = v->find("verdict");
+  return verdict != v->end() && *verdict == "VALID";
+}
+
+}  // namespace
+
 std::filesystem::path write_result_record(const ResultRecord& r, const std::filesystem::path& dir) {
-  const auto path = dir / result_file_name(r);
+  auto path = dir / result_file_name(r);
+  if (!r.validity.valid && holds_valid_record(path)) path += ".invalid";  // not *.json: a folder scan keeps reading the VALID one
   write_file_atomically(path, to_json(r).dump(2) + "\n");
   return path;
 }

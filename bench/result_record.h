@@ -103,6 +103,7 @@ struct TimingFacts {
   double throughput_per_s = 0;  // batch · 1e9 / mean_ns (from per-query latency)
   double samples_per_s = 0;     // timed_queries · batch / phase (the offline headline; includes the harness's gaps)
   std::optional<DeviceTiming> device;
+  std::optional<HostLoad> host_load;  // bench/host_load.h
 };
 
 // Per-node times (--profile): mean over `runs` profiled runs after the timed phase.
@@ -153,10 +154,15 @@ nlohmann::json to_json(const ResultRecord& r);
 std::string result_file_name(const ResultRecord& r);
 
 // Creates `dir` if needed and checks that files can be created in it, so that a run is
-// not wasted on a folder it cannot write to. Throws std::runtime_error naming the folder.
+// not wasted on a folder it cannot write to; removes temporary record files that a killed
+// run left there (".<name>.json.tmp-XXXXXX", older than a minute). Throws
+// std::runtime_error naming the folder.
 void prepare_result_folder(const std::filesystem::path& dir);
 
-// Writes the record to `dir`/result_file_name(r) atomically and returns the path.
+// Writes the record to `dir`/result_file_name(r) atomically and returns the path — except
+// that an INVALID record (interrupted, failed, too few queries) never replaces a VALID one
+// already there: it goes beside it as "<name>.json.invalid" (which compare/report do not pick up from a folder), and that path
+// is returned.
 std::filesystem::path write_result_record(const ResultRecord& r, const std::filesystem::path& dir);
 
 // The current time in UTC, "2024-05-01T12:34:56Z".

@@ -94,6 +94,7 @@ void TimedPhase::warm_up() {
 void TimedPhase::start() {
   if (started_) return;
   started_ = true;
+  cpu_at_start_ = read_cpu_times();
   phase_start_ = last_progress_ = Clock::now();
   t_.phase_start_ns = since_epoch_ns(phase_start_);
 }
@@ -150,6 +151,8 @@ Timings TimedPhase::finish() {
   if (t_.interrupted) t_.stop = StopRule::Verdict::go_on;
   done_ = true;
   t_.phase_ns = elapsed_ns(phase_start_, Clock::now());
+  if (cpu_at_start_)
+    if (const auto now = read_cpu_times()) t_.host_load = host_load_between(*cpu_at_start_, *now);
   if (!every_run_has_device_time_ || t_.device_samples_ns.size() != t_.samples_ns.size()) {
     t_.device_samples_ns.clear();
     t_.device_provenance.reset();

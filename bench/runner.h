@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/host_load.h"
 #include "bench/scenario.h"
 #include "core/backend.h"
 #include "core/partition.h"
@@ -116,6 +117,7 @@ struct Timings {
   std::vector<double> modeled_watts;
   std::vector<Tensor> outputs;       // of the first inference (sample 0)
   std::vector<Tensor> last_outputs;  // of the last timed query on sample 0 (to check runs agree); empty if none
+  std::optional<HostLoad> host_load;  // what else the host ran during the timed phase, where /proc tells
 };
 
 // Throws what compile_partitioned throws (for example, with fallback disabled, a node the
@@ -150,6 +152,7 @@ class TimedPhase {
   SampleOrder order_;
   Timings t_;
   std::chrono::steady_clock::time_point phase_start_{}, last_progress_{};
+  std::optional<CpuTimes> cpu_at_start_;
   bool started_ = false, done_ = false, every_run_has_device_time_ = true, every_run_has_watts_ = true;
 };
 

@@ -57,10 +57,16 @@ Validity judge_validity(const Timings& timings, const MeasureSettings& settings,
   if (plan.delegated_nodes < plan.total_nodes)
     v.notes.push_back(fmt::format("{} of {} nodes fell back to the reference backend", plan.total_nodes - plan.delegated_nodes,
                                   plan.total_nodes));
-  if (n > 0 && n <= 100)
+  // Nearest rank: p99 is rank ceil(0.99 n), the maximum exactly when n < 100 (at n = 100
+  // it is rank 99); likewise p99.9 for n < 1000.
+  if (n > 0 && n < 100)
     v.notes.push_back(fmt::format("with {} samples, p99 and p99.9 are the maximum (nearest rank)", n));
-  else if (n > 100 && n <= 1000)
+  else if (n >= 100 && n < 1000)
     v.notes.push_back(fmt::format("with {} samples, p99.9 is the maximum (nearest rank)", n));
+  if (const auto& l = timings.host_load; l && l->other_cores + l->steal_cores > kBusyHostCores)
+    v.warnings.push_back(fmt::format("busy host: other processes used {:.2f} cores and steal took {:.2f} on average during "
+                                     "the timed phase, above {} (latency may be inflated; run on a quiet host)",
+                                     l->other_cores, l->steal_cores, kBusyHostCores));
   if (n > 0) {
     const LatencyStats s = compute_latency_stats(std::span<const std::int64_t>(timings.samples_ns));
     if (!s.p90_upper_99_ns)

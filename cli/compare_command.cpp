@@ -10,6 +10,7 @@
 
 #include "bench/job.h"
 #include "cli/commands.h"
+#include "cli/validators.h"
 #include "reports/compare_render.h"
 #include "reports/record.h"
 
@@ -60,7 +61,7 @@ void add_compare_command(CLI::App& app, const Context&) {
   cmd->add_option("--resamples", o->resamples, "Bootstrap resamples for the confidence intervals")
       ->check(CLI::Range(100, 100000))
       ->capture_default_str();
-  cmd->add_option("--seed", o->seed, "Seed of the bootstrap resampling")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of the bootstrap resampling")->check(unsigned_value())->capture_default_str();
   cmd->callback([o] { compare(*o); });
 }
 

@@ -45,8 +45,8 @@ void add_eval_command(CLI::App& app, const Context&) {
   cmd->require_subcommand(1);
   auto coco = std::make_shared<CocoEvalOptions>();
   CLI::App* c = cmd->add_subcommand("coco", "COCO bounding-box AP/AR of a results file (the 12 numbers of pycocotools)");
-  c->add_option("--gt", coco->ground_truth, "Ground truth in COCO instances format (JSON)")->required()->check(CLI::ExistingFile);
-  c->add_option("--detections", coco->detections, "Detections in COCO results format (JSON array)")->required()->check(CLI::ExistingFile);
+  c->add_option("--gt", coco->ground_truth, "Ground truth in COCO instances format (JSON)")->required();
+  c->add_option("--detections", coco->detections, "Detections in COCO results format (JSON array)")->required();
   c->add_option("--format", coco->format, "Output format")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
   c->callback([coco] { eval_coco(*coco); });
 }

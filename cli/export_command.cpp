@@ -17,6 +17,7 @@
 #include "backends/edgetpu/tflite_export.h"
 #include "bench/job.h"
 #include "cli/commands.h"
+#include "cli/validators.h"
 #include "core/atomic_file.h"
 #include "core/fold_batch_norm.h"
 #include "core/safetensors.h"
@@ -100,7 +101,7 @@ void add_export_command(CLI::App& app, const Context& ctx) {
   cmd->add_option("--task", opts->task, "Task of a multi-task model (default: its first)");
   cmd->add_option("--out", opts->out, "Output file (.tflite or .onnx)")->required();
   cmd->add_option("--weights", opts->weights, "Weights from a safetensors file (see 'edgebench weights'); default: seeded");
-  cmd->add_option("--seed", opts->seed, "Seed of the weights (unless --weights) and of the calibration inputs (tflite)")->capture_default_str();
+  cmd->add_option("--seed", opts->seed, "Seed of the weights (unless --weights) and of the calibration inputs (tflite)")->check(unsigned_value())->capture_default_str();
   cmd->add_option("--calibration", opts->calibration, "Representative samples for calibration (tflite)")->capture_default_str()->check(CLI::Range(1, 10000));
   cmd->callback([opts, &ctx] { export_model(*opts, ctx); });
 }

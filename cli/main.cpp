@@ -1,10 +1,13 @@
 // edgebench: builds the registries once, adds the subcommands (cli/commands.h), parses,
 // and turns every failure into one line on stderr:
 //   exit 0  success, --help, --version
-//   exit 2  usage errors: bad flags, unknown model / backend / task, impossible settings
-//   exit 1  everything else (unavailable backend, unreadable or malformed files, ...)
+//   exit 2  usage errors: bad or out-of-range flags, unknown subcommand / model / backend /
+//           task, impossible settings
+//   exit 1  everything else (unavailable backend, missing, unreadable or malformed files, ...)
+//   exit 3  run: records written, one INVALID; 130: run interrupted (cli/run_command.cpp)
 #include <cstdio>
 #include <exception>
+#include <new>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -43,6 +46,12 @@ int main(int argc, char** argv) {
     EB_CLI_COMMANDS(EB_X)
 #undef EB_X
 
+    // CLI11 would call an unknown first word a missing subcommand.
+    if (argc > 1 && argv[1][0] != '-' && app.get_subcommands([&](const CLI::App* s) { return s->check_name(argv[1]); }).empty()) {
+      std::string names;
+      for (const CLI::App* s : app.get_subcommands({})) names += (names.empty() ? "" : ", ") + s->get_name();
+      return report(fmt::format("unknown subcommand '{}' (one of: {})", argv[1], names), kUsageError);
+    }
     try {
       app.parse(argc, argv);
     } catch (const CLI::Success& e) {  // --help, --version
@@ -55,6 +64,8 @@ int main(int argc, char** argv) {
     return e.status;
   } catch (const eb::bench::InvalidJob& e) {
     return report(e.what(), kUsageError);
+  } catch (const std::bad_alloc&) {
+    return report("out of memory: the model at this batch does not fit; lower --batch or --samples", kRuntimeError);
   } catch (const std::exception& e) {
     return report(e.what(), kRuntimeError);
   } catch (...) {

@@ -3,7 +3,14 @@
 //   edgebench make-dataset coco  --out DIR [--images N] [--seed S] [--width W] [--height H] [--image-format jpeg|png]
 //   edgebench make-dataset dense --out DIR [--images N] [--seed S] [--width W] [--height H] [--classes C]
 //                                [--ignore-index I] [--depth png16|npy|none] [--no-labels] [--image-format png|jpeg]
+// The set is built in a hidden folder beside DIR and renamed to DIR at the end.
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 
@@ -11,7 +18,9 @@
 
 #include "bench/datasets/synthetic_coco.h"
 #include "bench/datasets/synthetic_dense.h"
+#include "bench/job.h"
 #include "cli/commands.h"
+#include "cli/validators.h"
 
 namespace eb::cli {
 namespace {
@@ -31,6 +40,31 @@ void check_out(const CommonOptions& c) {
     throw std::invalid_argument(c.out + ": folder is not empty (use --force to write into it anyway)");
 }
 
+// Builds the set in a hidden folder beside `out` and renames it into place at the end, so
+// that a failure half-way (a full disk) leaves no folder of images without annotations.
+// Only writing into a non-empty folder (--force) goes straight into it.
+void write_then_rename(const CommonOptions& c, const std::function<void(const std::filesystem::path&)>& write) {
+  namespace fs = std::filesystem;
+  const fs::path out = fs::path(c.out).lexically_normal();
+  if (fs::is_directory(out) && !fs::is_empty(out)) return write(out);
+  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
+  fs::create_directories(parent);
+  std::string pattern = (parent / ("." + out.filename().string() + ".tmp-XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr)
+    throw std::runtime_error(fmt::format("cannot create a temporary folder in {}: {}", parent.string(), std::strerror(errno)));
+  const fs::path tmp = pattern;
+  try {
+    write(tmp);
+    ::chmod(tmp.c_str(), 0755);  // mkdtemp makes it 0700; a data set is meant to be shared
+    if (::rename(tmp.c_str(), out.c_str()) != 0)
+      throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", tmp.string(), out.string(), std::strerror(errno)));
+  } catch (...) {
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    throw;
+  }
+}
+
 bench::ImageFormat image_format(const std::string& name) {
   return name == "png" ? bench::ImageFormat::png : bench::ImageFormat::jpeg;
 }
@@ -39,7 +73,7 @@ void add_common(CLI::App* cmd, CommonOptions& c, int& images, std::uint64_t& see
   cmd->add_option("--out", c.out, "Folder to write (created)")->required();
   cmd->add_flag("--force", c.force, "Write into a folder that is not empty");
   cmd->add_option("--images", images, "Number of images")->check(CLI::Range(0, 100000))->capture_default_str();
-  cmd->add_option("--seed", seed, "Seed (the same seed gives the same files)")->capture_default_str();
+  cmd->add_option("--seed", seed, "Seed (the same seed gives the same files)")->check(unsigned_value())->capture_default_str();
   cmd->add_option("--width", width, "Image width (COCO: sizes vary ±25 % around it)")->check(CLI::Range(8, 8192))->capture_default_str();
   cmd->add_option("--height", height, "Image height")->check(CLI::Range(8, 8192))->capture_default_str();
 }
@@ -65,7 +99,7 @@ void add_make_dataset_command(CLI::App& app, const Context&) {
   c->callback([coco] {
     check_out(coco->common);
     coco->options.format = image_format(coco->common.image_format);
-    bench::write_coco_dataset(coco->common.out, coco->options);
+    write_then_rename(coco->common, [&](const std::filesystem::path& dir) { bench::write_coco_dataset(dir, coco->options); });
     fmt::print("wrote {}: {} images, annotations.json, detections.json\n", coco->common.out, coco->options.annotations.images);
   });
 
@@ -83,7 +117,7 @@ void add_make_dataset_command(CLI::App& app, const Context&) {
   d->add_option("--depth", dense->depth, "Depth maps: 16-bit PNG (with --depth-scale), .npy in metres, or none")
       ->check(CLI::IsMember({"png16", "npy", "none"}))
       ->capture_default_str();
-  d->add_option("--depth-scale", dense->options.depth_scale, "PNG depth codes per metre")->check(CLI::PositiveNumber)->capture_default_str();
+  d->add_option("--depth-scale", dense->options.depth_scale, "PNG depth codes per metre")->check(positive_real())->capture_default_str();
   d->add_flag("--no-labels", dense->no_labels, "Write no label maps (depth only)");
   d->add_option("--image-format", dense->common.image_format, "Picture format")->check(CLI::IsMember({"png", "jpeg"}))->capture_default_str();
   d->callback([dense] {
@@ -93,8 +127,8 @@ void add_make_dataset_command(CLI::App& app, const Context&) {
     o.depth = dense->depth != "none";
     o.depth_format = dense->depth == "npy" ? bench::DepthFormat::npy : bench::DepthFormat::png16;
     o.labels = !dense->no_labels;
-    if (!o.labels && !o.depth) throw std::invalid_argument("--no-labels with --depth none leaves nothing to evaluate against");
-    bench::write_dense_dataset(dense->common.out, o);
+    if (!o.labels && !o.depth) throw bench::InvalidJob("--no-labels with --depth none leaves nothing to evaluate against");
+    write_then_rename(dense->common, [&](const std::filesystem::path& dir) { bench::write_dense_dataset(dir, o); });
     fmt::print("wrote {}: {} samples, {}{}dataset.json\n", dense->common.out, o.images, o.labels ? "labels/, " : "",
                o.depth ? (o.depth_format == bench::DepthFormat::npy ? "depth/ (.npy), " : "depth/ (16-bit PNG), ") : "");
   });

@@ -8,8 +8,10 @@
 #include <fmt/format.h>
 
 #include "bench/job.h"
+#include "bench/power/selection.h"
 #include "bench/result_record.h"
 #include "cli/commands.h"
+#include "cli/validators.h"
 #include "core/atomic_file.h"
 #include "reports/compare_render.h"
 #include "reports/html_report.h"
@@ -34,6 +36,7 @@ void reproduce(const ReproduceOptions& o, const Context& ctx) {
   reports::PaperMatrix matrix;
   try {
     matrix = reports::paper_matrix(o.paper);
+    (void)bench::parse_power_spec(o.power);  // a typo is a usage error, not "no backend can run"
   } catch (const std::invalid_argument& e) {
     throw bench::InvalidJob(e.what());
   }
@@ -115,7 +118,7 @@ void add_reproduce_command(CLI::App& app, const Context& ctx) {
                   "Power sources, as for 'edgebench run' (auto,model falls back to auto for a backend without a power model)")
       ->capture_default_str();
   cmd->add_option("--published", o->published, "Published figures from this file instead of the compiled-in data/published copy");
-  cmd->add_option("--seed", o->seed, "Seed of weights and inputs")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "Seed of weights and inputs")->check(unsigned_value())->capture_default_str();
   cmd->callback([o, &ctx] { reproduce(*o, ctx); });
 }
 

@@ -3,9 +3,12 @@
 //
 // Ctrl-C: the run in progress stops after its current query, its record is written marked
 // INVALID ("interrupted"), backends not yet run are skipped, and the exit status is 130.
+// An INVALID record never replaces a VALID one of the same name: it goes beside it as
+// "<name>.json.invalid" (bench::write_result_record).
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <sstream>
@@ -21,12 +24,14 @@
 #include "bench/provenance_json.h"
 #include "bench/result_record.h"
 #include "cli/commands.h"
+#include "cli/validators.h"
 #include "cli/format.h"
 
 namespace eb::cli {
 namespace {
 
 constexpr int kInterruptedStatus = 130;  // 128 + SIGINT, what a shell shows for Ctrl-C
+constexpr int kInvalidRecordStatus = 3;  // every record was written, but one is INVALID
 
 struct RunOptions {
   std::string model;
@@ -61,6 +66,7 @@ struct RunOptions {
   bool quiet = false;
   bool json = false;
   CLI::Option* iterations_flag = nullptr;
+  CLI::Option* backend_flag = nullptr;
   CLI::Option* precision_flag = nullptr;
 };
 
@@ -226,6 +232,9 @@ bench::JobSpec job_spec(const RunOptions& o, const Context& ctx) {
 void run(const RunOptions& o, const Context& ctx) {
   const bench::JobSpec base = job_spec(o, ctx);
   const auto cooldown = duration_flag("--cooldown", o.cooldown);
+  // Given but empty (--backend "", a shell variable that was not set): not the default.
+  if (o.backend_flag && o.backend_flag->count() > 0 && o.backend.empty())
+    throw bench::InvalidJob("--backend is empty: give a backend name (see 'edgebench list')");
   const std::vector<std::string> backends = split_commas(o.backend);
   if (backends.size() > 1)
     for (const auto& b : backends)
@@ -260,8 +269,10 @@ void run(const RunOptions& o, const Context& ctx) {
   }
 
   std::vector<bench::ResultRecord> records;
+  std::vector<std::filesystem::path> paths;  // where each record went (bench::write_result_record)
   if (o.interleave) {
     records = bench::run_jobs_interleaved(jobs, hooks);
+    for (const auto& r : records) paths.push_back(bench::write_result_record(r, o.out));
   } else {
     for (std::size_t i = 0; i < jobs.size() && !interrupt.requested(); ++i) {
       if (i > 0 && cooldown.count() > 0) {
@@ -282,15 +293,19 @@ void run(const RunOptions& o, const Context& ctx) {
         }
       }
       // Written at once, so that a later backend's failure or Ctrl-C does not lose it.
-      bench::write_result_record(records.back(), o.out);
+      paths.push_back(bench::write_result_record(records.back(), o.out));
     }
   }
   progress_line.finish();
   const bool was_interrupted = interrupt.requested();
 
   nlohmann::json all = nlohmann::json::array();
-  for (const auto& r : records) {
-    const auto path = o.interleave ? bench::write_result_record(r, o.out) : std::filesystem::path(o.out) / bench::result_file_name(r);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const auto& r = records[i];
+    const auto& path = paths[i];
+    if (path.filename() != bench::result_file_name(r))
+      fmt::print(stderr, "edgebench: warning: kept the earlier VALID record {}; this INVALID one is beside it\n",
+                 (std::filesystem::path(o.out) / bench::result_file_name(r)).string());
     if (o.json) all.push_back(bench::to_json(r));
     if (!o.quiet) {
       if (o.json) {
@@ -316,6 +331,12 @@ void run(const RunOptions& o, const Context& ctx) {
                records.size() == 1 ? "" : "s", records.size() == 1 ? "is" : "are");
     throw ExitStatus{kInterruptedStatus};
   }
+  for (const auto& r : records)
+    if (!r.validity.valid) {
+      fmt::print(stderr, "edgebench: error: the {} record is INVALID: {}\n", r.backend.name,
+                 r.validity.reasons.empty() ? std::string("see its validity section") : r.validity.reasons.front());
+      throw ExitStatus{kInvalidRecordStatus};
+    }
 }
 
 }  // namespace
@@ -330,11 +351,12 @@ void add_run_command(CLI::App& app, const Context& ctx) {
 
   CLI::App* cmd = app.add_subcommand("run", "Run a model on one or more backends and write a result record (JSON) for each");
   cmd->add_option("--model", opts->model, "Model name (see 'edgebench list')")->capture_default_str();
-  cmd->add_option("--backend", opts->backend,
+  opts->backend_flag = cmd->add_option("--backend", opts->backend,
                   "Backend name, or several separated by commas (default: the first available in 'edgebench list')");
   cmd->add_option("--task", opts->task, "Task of a multi-task model (default: its first)");
   cmd->add_option("--batch", opts->batch, "Batch size (samples per query)")->capture_default_str();
   cmd->add_option("--seed", opts->seed, "Seed of the weights (unless --weights), the inputs and the sample order")
+      ->check(unsigned_value())
       ->capture_default_str();
   cmd->add_option("--weights", opts->weights, "Weights from a safetensors file (see 'edgebench weights')");
   opts->precision_flag =
@@ -343,7 +365,7 @@ void add_run_command(CLI::App& app, const Context& ctx) {
           ->check(CLI::IsMember(precisions))
           ->capture_default_str();
   cmd->add_option("--threads", opts->threads, "Threads for the backend (0: its default)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(int_at_least(0))
       ->capture_default_str();
   cmd->add_option("--scenario", opts->scenario, "single-stream (latency) or offline (throughput)")
       ->check(CLI::IsMember({"single-stream", "offline"}))
@@ -353,21 +375,21 @@ void add_run_command(CLI::App& app, const Context& ctx) {
   auto* min_duration = cmd->add_option("--min-duration", opts->min_duration, "Run at least this long (500ms, 10s, 1m)")
                            ->capture_default_str();
   auto* min_queries = cmd->add_option("--min-queries", opts->min_queries, "Run at least this many timed queries")
-                          ->check(CLI::PositiveNumber)
+                          ->check(int_range(1, INT64_MAX))
                           ->capture_default_str();
   auto* max_duration =
       cmd->add_option("--max-duration", opts->max_duration, "Stop at this duration even if a minimum is not met (0: no limit)")
           ->capture_default_str();
   auto* max_queries =
       cmd->add_option("--max-queries", opts->max_queries, "Stop at this many queries even if a minimum is not met (0: no limit)")
-          ->check(CLI::NonNegativeNumber)
+          ->check(int_range(0, INT64_MAX))
           ->capture_default_str();
   opts->iterations_flag =
       cmd->add_option("--iterations", opts->iterations,
                       "Exactly N timed queries: shorthand for --min-queries N --max-queries N --min-duration 0");
   opts->iterations_flag->excludes(min_duration)->excludes(min_queries)->excludes(max_duration)->excludes(max_queries);
   cmd->add_option("--samples", opts->samples, "Seeded input samples the queries cycle through (sample i: seed + i)")
-      ->check(CLI::PositiveNumber)
+      ->check(int_at_least(1))
       ->capture_default_str();
   cmd->add_option("--power", opts->power,
                   "Power sources: none, auto, or rapl,nvml,xrt,hwmon,model,meter=FILE,meter-unix=FILE,meter-cmd=CMD")
@@ -377,7 +399,7 @@ void add_run_command(CLI::App& app, const Context& ctx) {
       ->capture_default_str();
   cmd->add_flag("--profile", opts->profile, "Per-node times after the timed phase (top 10 printed, all in the record)");
   cmd->add_option("--profile-runs", opts->profile_runs, "Runs averaged for --profile")
-      ->check(CLI::PositiveNumber)
+      ->check(int_at_least(1))
       ->capture_default_str();
   cmd->add_option("--cooldown", opts->cooldown, "Pause between backends (e.g. 30s)")->capture_default_str();
   cmd->add_flag("--interleave", opts->interleave, "Alternate backends query by query, so drift hits all of them alike");
@@ -389,11 +411,15 @@ void add_run_command(CLI::App& app, const Context& ctx) {
   cmd->add_option("--dataset", opts->dataset,
                   "Also score the task metric on a data set after the timed phase: COCO-style (detectors) or a dense "
                   "folder (segmentation, depth); see 'edgebench make-dataset'");
-  cmd->add_option("--limit", opts->limit, "Score only the data set's first N images")->check(CLI::PositiveNumber);
+  cmd->add_option("--limit", opts->limit, "Score only the data set's first N images")->check(int_range(1, INT64_MAX));
   cmd->add_flag("--no-fidelity", opts->no_fidelity, "Skip the reference run that measures fidelity to the reference backend");
   cmd->add_option("--out", opts->out, "Folder for the result records (created if missing)")->capture_default_str();
   cmd->add_flag("--quiet", opts->quiet, "No progress or summary: print only the path of each record");
   cmd->add_flag("--json", opts->json, "Print the record (an array for several backends) as JSON on stdout");
+  cmd->footer(
+      "Exit status: 0 every record VALID; 1 a backend failed or another error; 2 a usage error; 3 records written, "
+      "one INVALID (too few queries, non-finite outputs); 130 interrupted (Ctrl-C).\n"
+      "An INVALID record never replaces a VALID one of the same name: it is written beside it as NAME.json.invalid.");
   cmd->callback([opts, &ctx] { run(*opts, ctx); });
 }
 

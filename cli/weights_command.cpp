@@ -7,6 +7,7 @@
 #include "bench/job.h"
 #include "bench/weights_hash.h"
 #include "cli/commands.h"
+#include "cli/validators.h"
 #include "cli/format.h"
 #include "core/safetensors.h"
 #include "core/version.h"
@@ -44,7 +45,7 @@ void add_weights_command(CLI::App& app, const Context& ctx) {
   CLI::App* cmd = app.add_subcommand("weights", "Write a model's seeded weights to a safetensors file");
   cmd->add_option("--model", opts->model, "Model name (see 'edgebench list')")->required();
   cmd->add_option("--task", opts->task, "Task of a multi-task model (default: its first)");
-  cmd->add_option("--seed", opts->seed, "Seed")->capture_default_str();
+  cmd->add_option("--seed", opts->seed, "Seed")->check(unsigned_value())->capture_default_str();
   cmd->add_option("--out", opts->out, "Output file (.safetensors)")->required();
   cmd->callback([opts, &ctx] { write_weights(*opts, ctx); });
 }

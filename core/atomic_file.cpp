@@ -82,17 +82,58 @@ void sync_folder(const std::filesystem::path& target) {
   ::close(fd);
 }
 
+// Where a write to `path` lands: `path` itself unless it is a symbolic link, then the file
+// the chain of links ends at (which may not exist yet). Replacing the link with a file
+// would silently cut what the user linked.
+std::filesystem::path final_target(const std::filesystem::path& path) {
+  std::filesystem::path p = path;
+  for (int hops = 0;; ++hops) {
+    std::error_code ec;
+    if (!std::filesystem::is_symlink(p, ec)) return p;
+    if (hops == 40) throw std::runtime_error("cannot write " + path.string() + ": too many levels of symbolic links");
+    const std::filesystem::path next = std::filesystem::read_symlink(p, ec);
+    if (ec) fail(path, "cannot read the symbolic link", ec.value());
+    p = next.is_absolute() ? next : p.parent_path() / next;
+  }
+}
+
+// A character device or FIFO (/dev/null, /dev/stdout through a pipe, a named pipe) is
+// written through in place: renaming a file over it would replace the device node.
+void write_through(const std::filesystem::path& path, std::span<const std::byte> bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) fail(path, "cannot open", errno);
+  const std::byte* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      const int err = errno;
+      ::close(fd);
+      fail(path, "write failed", err);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0) fail(path, "close failed", errno);
+}
+
 }  // namespace
 
 void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes) {
   if (path.empty() || !path.has_filename()) throw std::runtime_error("cannot write '" + path.string() + "': not a file name");
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec))
-    throw std::runtime_error("cannot write " + path.string() + ": it is a directory");
-  TempFile tmp(path);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0) {  // follows links: what a write would reach
+    if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)) return write_through(path, bytes);
+    if (S_ISDIR(st.st_mode)) throw std::runtime_error("cannot write " + path.string() + ": it is a directory");
+    if (!S_ISREG(st.st_mode))
+      throw std::runtime_error("cannot write " + path.string() + ": it exists and is not a regular file");
+  }
+  const std::filesystem::path target = final_target(path);
+  TempFile tmp(target);
   tmp.write_all(bytes);
   tmp.commit();
-  sync_folder(path);
+  sync_folder(target);
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view text) {

@@ -16,6 +16,12 @@ namespace eb {
 // renames it over `path` and syncs the folder. On any failure the temporary file is
 // removed, `path` is left as it was, and std::runtime_error names the path and the cause.
 // The file is created with mode 0644.
+//
+// Paths that are not plain files are never replaced: a symbolic link is followed and the
+// file it ends at is written atomically (the link stays); a character device or FIFO
+// (/dev/null, /dev/stdout, a named pipe) is written through in place, not atomically
+// (/dev/full then fails with "No space left on device"); a directory, block device or
+// socket is refused with std::runtime_error.
 void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes);
 void write_file_atomically(const std::filesystem::path& path, std::string_view text);
 

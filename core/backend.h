@@ -104,6 +104,10 @@ class Backend {
     (void)options;
     return PowerModelUse::none;
   }
+  // Throws std::invalid_argument for a setting in options.extra whose value this backend
+  // cannot use (compile() would throw the same later), so that a typo is a usage error
+  // before anything slow runs.
+  virtual void check_options(const CompileOptions& options) const { (void)options; }
   // Whether this backend runs `node` of `graph` with these options.
   virtual bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const = 0;
   // Compiles a graph whose every node is supported (the framework guarantees it).

@@ -33,19 +33,33 @@ std::string offsets_text(std::uint64_t begin, std::uint64_t end) {
   return "[" + std::to_string(begin) + ", " + std::to_string(end) + "]";
 }
 
+// A header nests three levels (header, tensor entry, shape); deeper input is hostile, and
+// nesting thousands deep would overflow the stack of anything that recurses over it.
+constexpr int kMaxHeaderDepth = 8;
+
+// A piece of the header quoted in a message, cut so that a hostile file cannot make the
+// error line huge.
+std::string clip(std::string s) {
+  constexpr std::size_t kMax = 80;
+  if (s.size() > kMax) s = s.substr(0, kMax) + "...";
+  return s;
+}
+
 // Reads the JSON header, rejecting duplicate keys (which a plain parse would silently
-// resolve to the last one) at any depth.
+// resolve to the last one) at any depth, and nesting deeper than kMaxHeaderDepth.
 json parse_header(std::string_view text, const std::string& origin) {
   std::vector<std::set<std::string>> open_objects;
   std::optional<std::string> duplicate;
   bool duplicate_is_tensor = false;
-  const json::parser_callback_t watch = [&](int, json::parse_event_t event, json& parsed) {
+  const json::parser_callback_t watch = [&](int depth, json::parse_event_t event, json& parsed) {
+    if (depth > kMaxHeaderDepth)
+      throw SafetensorsError(origin + ": header nests deeper than " + std::to_string(kMaxHeaderDepth) + " levels");
     switch (event) {
       case json::parse_event_t::object_start: open_objects.emplace_back(); break;
       case json::parse_event_t::object_end: open_objects.pop_back(); break;
       case json::parse_event_t::key:
         if (!open_objects.back().insert(parsed.get<std::string>()).second && !duplicate) {
-          duplicate = parsed.get<std::string>();
+          duplicate = clip(parsed.get<std::string>());
           duplicate_is_tensor = open_objects.size() == 1;
         }
         break;
@@ -69,7 +83,7 @@ SafetensorsMetadata read_metadata(const json& value, const std::string& origin) 
   if (!value.is_object()) throw SafetensorsError(origin + ": __metadata__ is not an object");
   SafetensorsMetadata out;
   for (const auto& [k, v] : value.items()) {
-    if (!v.is_string()) throw SafetensorsError(origin + ": __metadata__ value of '" + k + "' is not a string");
+    if (!v.is_string()) throw SafetensorsError(origin + ": __metadata__ value of '" + clip(k) + "' is not a string");
     out[k] = v.get<std::string>();
   }
   return out;
@@ -78,12 +92,12 @@ SafetensorsMetadata read_metadata(const json& value, const std::string& origin) 
 // One tensor's header entry, checked on its own (the layout of all of them is checked later).
 Entry read_entry(const std::string& name, const json& value, std::uint64_t body_size, const std::string& origin) {
   const auto fail = [&](const std::string& what) {
-    return SafetensorsError(origin + ": tensor '" + name + "': " + what);
+    return SafetensorsError(origin + ": tensor '" + clip(name) + "': " + what);
   };
   if (name.empty()) throw SafetensorsError(origin + ": a tensor has an empty name");
   if (!value.is_object()) throw fail("header entry is not an object");
   for (const auto& [key, v] : value.items())
-    if (key != "dtype" && key != "shape" && key != "data_offsets") throw fail("unexpected field '" + key + "'");
+    if (key != "dtype" && key != "shape" && key != "data_offsets") throw fail("unexpected field '" + clip(key) + "'");
   for (const char* key : {"dtype", "shape", "data_offsets"})
     if (!value.contains(key)) throw fail(std::string("missing field '") + key + "'");
 
@@ -92,7 +106,7 @@ Entry read_entry(const std::string& name, const json& value, std::uint64_t body_
   const json& dtype = value["dtype"];
   if (!dtype.is_string()) throw fail("dtype is not a string");
   const auto parsed = parse_safetensors_dtype(dtype.get<std::string>());
-  if (!parsed) throw fail("unsupported dtype '" + dtype.get<std::string>() + "' (supported: F32, F16, BF16, I8, U8, I16, I32, I64)");
+  if (!parsed) throw fail("unsupported dtype '" + clip(dtype.get<std::string>()) + "' (supported: F32, F16, BF16, I8, U8, I16, I32, I64)");
   e.dtype = *parsed;
 
   const json& shape = value["shape"];
@@ -100,21 +114,21 @@ Entry read_entry(const std::string& name, const json& value, std::uint64_t body_
   std::uint64_t count = 1;
   bool overflow = false;
   for (const json& d : shape) {
-    if (!d.is_number_integer()) throw fail("shape " + shape.dump() + " has a dimension that is not an integer");
+    if (!d.is_number_integer()) throw fail("shape " + clip(shape.dump()) + " has a dimension that is not an integer");
     if (d.is_number_unsigned() ? d.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX) : d.get<std::int64_t>() < 0)
-      throw fail("shape " + shape.dump() + " has a negative or out-of-range dimension");
+      throw fail("shape " + clip(shape.dump()) + " has a negative or out-of-range dimension");
     const auto dim = d.get<std::int64_t>();
     e.shape.push_back(dim);
     overflow = overflow || __builtin_mul_overflow(count, static_cast<std::uint64_t>(dim), &count);
   }
   std::uint64_t expected = 0;
   overflow = overflow || __builtin_mul_overflow(count, dtype_size(e.dtype), &expected);
-  if (overflow) throw fail("shape " + shape.dump() + " is too large");
+  if (overflow) throw fail("shape " + clip(shape.dump()) + " is too large");
 
   const json& offsets = value["data_offsets"];
   if (!offsets.is_array() || offsets.size() != 2) throw fail("data_offsets is not a [begin, end] pair");
   for (const json& o : offsets)
-    if (!o.is_number_unsigned()) throw fail("data_offsets " + offsets.dump() + " are not non-negative integers");
+    if (!o.is_number_unsigned()) throw fail("data_offsets " + clip(offsets.dump()) + " are not non-negative integers");
   e.begin = offsets[0].get<std::uint64_t>();
   e.end = offsets[1].get<std::uint64_t>();
   if (e.end < e.begin) throw fail("data_offsets " + offsets_text(e.begin, e.end) + " end before they begin");
@@ -137,10 +151,10 @@ void check_layout(std::vector<Entry>& entries, std::uint64_t body_size, const st
   const Entry* previous = nullptr;
   for (const Entry& e : entries) {
     if (e.begin < next)
-      throw SafetensorsError(origin + ": tensor '" + e.name + "': data_offsets " + offsets_text(e.begin, e.end) +
-                             " overlap tensor '" + previous->name + "' " + offsets_text(previous->begin, previous->end));
+      throw SafetensorsError(origin + ": tensor '" + clip(e.name) + "': data_offsets " + offsets_text(e.begin, e.end) +
+                             " overlap tensor '" + clip(previous->name) + "' " + offsets_text(previous->begin, previous->end));
     if (e.begin > next)
-      throw SafetensorsError(origin + ": tensor '" + e.name + "': data_offsets " + offsets_text(e.begin, e.end) +
+      throw SafetensorsError(origin + ": tensor '" + clip(e.name) + "': data_offsets " + offsets_text(e.begin, e.end) +
                              " leave a hole of " + std::to_string(e.begin - next) + " bytes before it");
     next = e.end;
     previous = &e;

@@ -34,12 +34,29 @@ MaybeFigure mean_figure(const std::vector<const RecordView*>& rs, MaybeFigure Re
   return pooled_provenance(rs, field, sum / n);
 }
 
+// One definition for a pooled row: all inferences over all the time they took,
+// sum(n_i) / sum(n_i / throughput_i) with n_i the queries of record i (1 without samples).
+// For single-stream records (throughput = batch / mean latency) this is batch / the mean
+// of the pooled samples, the row's mean latency.
+MaybeFigure pooled_throughput(const std::vector<const RecordView*>& rs) {
+  double inferences = 0, seconds = 0;
+  for (const RecordView* r : rs)
+    if (r->throughput_per_s && r->throughput_per_s->value > 0) {
+      const double n = r->latency_ns.empty() ? 1.0 : static_cast<double>(r->latency_ns.size());
+      inferences += n;
+      seconds += n / r->throughput_per_s->value;
+    }
+  if (seconds <= 0) return std::nullopt;
+  return pooled_provenance(rs, &RecordView::throughput_per_s, inferences / seconds);
+}
+
 CompareRow make_row(const std::vector<const RecordView*>& rs) {
   CompareRow row;
   const RecordView& first = *rs.front();
   row.backend = first.backend;
   row.precision = first.precision;
   row.device = first.device;
+  row.settings = first.settings;
   row.records = rs;
   row.latency_basis = first.latency_basis;
   std::vector<double> pooled;
@@ -56,7 +73,7 @@ CompareRow make_row(const std::vector<const RecordView*>& rs) {
     row.p99_ns = mean_figure(rs, &RecordView::p99_ns);
     row.mean_ns = mean_figure(rs, &RecordView::mean_ns);
   }
-  row.throughput_per_s = mean_figure(rs, &RecordView::throughput_per_s);
+  row.throughput_per_s = pooled_throughput(rs);
   row.mean_power_w = mean_figure(rs, &RecordView::mean_power_w);
   row.mj_per_inference = mean_figure(rs, &RecordView::mj_per_inference);
   row.inferences_per_j = mean_figure(rs, &RecordView::inferences_per_j);

@@ -32,6 +32,7 @@ struct Ratio {
 
 struct CompareRow {
   std::string backend, precision, device;
+  std::string settings;                    // RecordView::settings, the same for every record of the row
   std::vector<const RecordView*> records;  // in input order
   std::size_t samples = 0;                 // latency samples pooled over the records
   std::string latency_basis;
@@ -46,7 +47,10 @@ struct CompareRow {
   bool u_test_modeled = false;
   std::vector<std::string> invalid;   // "FILE: reason" for each INVALID record
 
-  std::string label() const { return precision.empty() ? backend : backend + " " + precision; }
+  std::string label() const {
+    const std::string label = precision.empty() ? backend : backend + " " + precision;
+    return settings.empty() ? label : label + " [" + settings + "]";
+  }
 };
 
 struct CompareGroup {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -13,6 +14,22 @@ namespace eb::reports {
 namespace {
 
 using nlohmann::json;
+
+constexpr int kSchemaVersion = 1;  // docs/result-schema.md
+// A record nests about eight levels; thousands would overflow the stack of what recurses
+// over the JSON (dump(), comparison, destruction in older nlohmann versions).
+constexpr int kMaxRecordDepth = 64;
+
+// A value of the input quoted in a message: scalars cut short, containers named, so that a
+// hostile file cannot make the error line huge (nor dump() recurse through deep nesting).
+std::string clip(const nlohmann::json& v) {
+  if (v.is_array()) return "an array";
+  if (v.is_object()) return "an object";
+  constexpr std::size_t kMax = 40;
+  std::string s = v.dump();
+  if (s.size() > kMax) s = s.substr(0, kMax) + "...";
+  return s;
+}
 
 // The value at a path of object keys, or nullptr when any step is missing or null.
 const json* at(const json& j, std::initializer_list<const char*> path) {
@@ -30,6 +47,18 @@ std::optional<double> number(const json* j) {
   if (!j || !j->is_number()) return std::nullopt;
   const double v = j->get<double>();
   return std::isfinite(v) ? std::optional<double>(v) : std::nullopt;
+}
+
+// A whole number that fits T, or nothing: a cast of 2.77e81 (or 1.5, or NaN) to an
+// integer type would be undefined behaviour or a silent change of value.
+template <class T>
+std::optional<T> whole(const json* j) {
+  const auto v = number(j);
+  if (!v || *v != std::floor(*v)) return std::nullopt;
+  // T's range is [-2^digits, 2^digits), both exact as doubles (max() itself may not be).
+  const double bound = std::ldexp(1.0, std::numeric_limits<T>::digits);
+  if (*v < -bound || *v >= bound) return std::nullopt;
+  return static_cast<T>(*v);
 }
 
 std::string text(const json* j, std::string fallback = {}) {
@@ -236,6 +265,9 @@ void read_power(RecordView& r, const json& j) {
 void read_accuracy(RecordView& r, const json& j) {
   const json* acc = at(j, {"accuracy"});
   if (!acc || !acc->is_object()) return;
+  // `edgebench run --dataset` writes the task metric under accuracy.dataset; abridged
+  // records (and older fixtures) carry it at accuracy's top level.
+  if (const json* dataset = at(*acc, {"dataset"}); dataset && dataset->is_object()) acc = dataset;
   const Provenance p = at(*acc, {"provenance"}) ? provenance(at(*acc, {"provenance"}), r.reader_warnings, "accuracy")
                                                 : Provenance::measured("accuracy evaluation on this host");
   if (auto ap = number(at(*acc, {"summary", "AP"}))) {
@@ -244,6 +276,9 @@ void read_accuracy(RecordView& r, const json& j) {
   } else if (auto miou = number(at(*acc, {"segmentation", "miou"}))) {
     r.accuracy = Figure{*miou * 100, p};
     r.accuracy_metric = "mIoU";
+  } else if (auto d1 = number(at(*acc, {"depth", "delta1"}))) {
+    r.accuracy = Figure{*d1 * 100, p};
+    r.accuracy_metric = "depth delta1";
   } else if (auto v = number(at(*acc, {"value"}))) {
     r.accuracy = Figure{*v, p};
     r.accuracy_metric = text(at(*acc, {"metric"}), "accuracy");
@@ -267,7 +302,10 @@ std::string RecordView::workload_key() const {
   return fmt::format("{}{} b{} {}", model, task.empty() ? "" : "/" + task, batch, scenario);
 }
 
-std::string RecordView::backend_label() const { return precision.empty() ? backend : backend + " " + precision; }
+std::string RecordView::backend_label() const {
+  std::string label = precision.empty() ? backend : backend + " " + precision;
+  return settings.empty() ? label : label + " [" + settings + "]";
+}
 
 RecordView record_from_json(const json& j, const std::filesystem::path& file) {
   const std::string name = file.string();
@@ -278,22 +316,51 @@ RecordView record_from_json(const json& j, const std::filesystem::path& file) {
   r.backend = text(at(j, {"backend", "name"}));
   if (r.model.empty() || r.backend.empty())
     throw RecordError(fmt::format("{}: not an edgebench result record (no workload.model or backend.name)", name));
-  if (const auto v = number(at(j, {"schema_version"}))) r.schema_version = static_cast<int>(*v);
-  if (r.schema_version > 1)
-    r.reader_warnings.push_back(fmt::format("schema_version {} is newer than this reader (1): fields may have changed meaning",
-                                            r.schema_version));
+  // Only a version this reader knows: fields of another may mean something else.
+  if (const json* v = at(j, {"schema_version"}); !v)
+    throw RecordError(fmt::format("{}: no schema_version (this reader knows version {})", name, kSchemaVersion));
+  else if (whole<int>(v) != kSchemaVersion)
+    throw RecordError(fmt::format("{}: schema_version {} is not one this reader knows ({})", name, clip(*v), kSchemaVersion));
+  r.schema_version = kSchemaVersion;
+  if (!at(j, {"timing"}) || !at(j, {"timing"})->is_object())
+    throw RecordError(fmt::format("{}: no timing section (a record always has one, even a failed run's)", name));
+  for (const char* key : {"samples_ns", "device"}) {
+    const json* samples = key == std::string_view("device") ? at(j, {"timing", "device", "samples_ns"}) : at(j, {"timing", key});
+    if (!samples) continue;
+    if (!samples->is_array())
+      throw RecordError(fmt::format("{}: timing{}.samples_ns is not an array", name, key == std::string_view("device") ? ".device" : ""));
+    for (const auto& x : *samples)
+      if (!x.is_number() || !std::isfinite(x.get<double>()) || x.get<double>() < 0)
+        throw RecordError(fmt::format("{}: timing{}.samples_ns holds {}, not a latency in ns", name,
+                                      key == std::string_view("device") ? ".device" : "", clip(x)));
+  }
   r.created = text(at(j, {"created"}));
   r.command = text(at(j, {"command"}));
   r.tool_version = text(at(j, {"tool", "version"}));
   r.git_revision = text(at(j, {"tool", "git_revision"}));
   read_host(r, j);
   r.task = text(at(j, {"workload", "task"}));
-  r.batch = static_cast<int>(number(at(j, {"workload", "batch"})).value_or(1));
-  r.params = static_cast<std::int64_t>(number(at(j, {"workload", "params"})).value_or(0));
-  r.macs = static_cast<std::int64_t>(number(at(j, {"workload", "macs"})).value_or(0));
+  if (const json* batch = at(j, {"workload", "batch"})) {
+    const auto b = whole<int>(batch);
+    if (!b || *b < 1) throw RecordError(fmt::format("{}: workload.batch {} is not a batch size", name, clip(*batch)));
+    r.batch = *b;
+  }
+  for (auto [key, field] : {std::pair{"params", &r.params}, std::pair{"macs", &r.macs}}) {
+    const json* v = at(j, {"workload", key});
+    if (!v) continue;
+    if (const auto n = whole<std::int64_t>(v); n && *n >= 0)
+      *field = *n;
+    else
+      r.reader_warnings.push_back(fmt::format("workload.{} {} is not a count, shown as 0", key, clip(*v)));
+  }
   r.scenario = text(at(j, {"scenario", "name"}), "single-stream");
   r.device = text(at(j, {"backend", "device"}));
   r.precision = text(at(j, {"backend", "precision"}));
+  if (const auto threads = whole<int>(at(j, {"backend", "threads"})); threads && *threads != 0)
+    r.settings = fmt::format("threads {}", *threads);
+  if (const json* options = at(j, {"backend", "options"}); options && options->is_object())
+    for (const auto& [key, value] : options->items())  // in key order
+      r.settings += (r.settings.empty() ? "" : ", ") + key + "=" + (value.is_string() ? value.get<std::string>().substr(0, 40) : clip(value));
   read_latency(r, j);
   read_power(r, j);
   read_accuracy(r, j);
@@ -322,9 +389,15 @@ RecordView load_record(const std::filesystem::path& file) {
 }
 
 RecordView parse_record(std::string_view text, const std::filesystem::path& file) {
+  // Records nest a handful of levels; deeper input is hostile (see kMaxRecordDepth).
+  const json::parser_callback_t limit_depth = [&file](int depth, json::parse_event_t, json&) {
+    if (depth > kMaxRecordDepth)
+      throw RecordError(fmt::format("{}: nested deeper than {} levels (not a result record)", file.string(), kMaxRecordDepth));
+    return true;
+  };
   json j;
   try {
-    j = json::parse(text);
+    j = json::parse(text, limit_depth);
   } catch (const json::parse_error& e) {
     throw RecordError(fmt::format("{}: malformed JSON ({})", file.string(), e.what()));
   }

@@ -68,6 +68,10 @@ struct RecordView {
   int batch = 1;
   std::int64_t params = 0, macs = 0;
   std::string backend, device, precision;
+  // Backend settings that change the measurement, "threads 2, fpga.clock_mhz=250"; empty
+  // for the defaults. (Model, task, batch and scenario are in workload_key; precision in
+  // backend_label. --no-fallback is not: a run it allows is the same run without it.)
+  std::string settings;
 
   // Latency: the samples the figures come from (see above), in ns, and their provenance.
   std::vector<double> latency_ns;
@@ -96,11 +100,14 @@ struct RecordView {
   std::vector<std::string> reader_warnings;  // what this reader could not make sense of
 
   std::string workload_key() const;  // "model[/task] b1 single-stream"
-  std::string backend_label() const; // "cpu fp32"
+  std::string backend_label() const; // "cpu fp32", "cpu fp32 [threads 2]"
 };
 
 // Throws RecordError("FILE: why") for unreadable files, malformed JSON, or JSON that is not
-// a result record (no workload model or backend name).
+// a result record this reader can trust: no workload model or backend name, a
+// schema_version other than 1 (or none), no timing section, a latency sample that is
+// negative or not a number, a batch that is not a positive integer, nesting deeper than 64.
+// Counts (params, macs) that do not fit an int64 read as 0 with a reader warning.
 RecordView load_record(const std::filesystem::path& file);
 // The same from the file's text (`file` names it in errors).
 RecordView parse_record(std::string_view text, const std::filesystem::path& file);

@@ -93,6 +93,9 @@ class CpuBackend final : public Backend {
 
   std::vector<Precision> precisions() const override { return {Precision::fp32}; }
   // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts).
+  void check_options(const CompileOptions& options) const override {
+    if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) (void)parse_tdp(it->second);
+  }
   PowerModelUse power_model_use(const CompileOptions& options) const override {
     return options.extra.contains("cpu.tdp_watts") ? PowerModelUse::wall_time : PowerModelUse::none;
   }

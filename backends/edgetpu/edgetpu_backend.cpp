@@ -6,6 +6,8 @@
 #include "backends/edgetpu/executable.h"
 #include "backends/edgetpu/runtime_probe.h"
 #include "backends/edgetpu/support.h"
+#include "backends/edgetpu/timing_model.h"
+#include "backends/edgetpu/calibration.h"
 
 namespace eb::edgetpu {
 namespace {
@@ -38,6 +40,10 @@ class EdgeTpuBackend final : public Backend {
   }
   // With edgetpu.model the .tflite stands for the whole graph: TFLite runs whatever the
   // Edge TPU compiler left on the CPU itself, so nothing falls back to the reference.
+  void check_options(const CompileOptions& options) const override {
+    (void)TpuParams::from_options(options.extra);
+    (void)CalibrationSettings::from_options(options.extra);
+  }
   bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const override {
     return options.extra.contains("edgetpu.model") || edgetpu_supports(graph, node);
   }

@@ -6,7 +6,9 @@
 #include <string>
 
 #include "backends/fpga/executable.h"
+#include "backends/fpga/cycle_model.h"
 #include "backends/fpga/lower.h"
+#include "backends/fpga/power_model.h"
 #include "backends/fpga/xrt_probe.h"
 
 #ifdef EB_FPGA_HAVE_XRT
@@ -42,6 +44,11 @@ class FpgaBackend final : public Backend {
   // The C simulation has the board power model; a real board through XRT is measured.
   PowerModelUse power_model_use(const CompileOptions& options) const override {
     return options.extra.contains("fpga.xclbin") ? PowerModelUse::none : PowerModelUse::modeled_time;
+  }
+  void check_options(const CompileOptions& options) const override {
+    (void)CycleModelParams::from_options(options.extra);
+    (void)BoardPowerParams::from_options(options.extra);
+    (void)PixelOptions::from_options(options.extra);
   }
   bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const override {
     return datapath_supports(graph, node, options.extra);

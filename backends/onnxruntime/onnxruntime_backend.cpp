@@ -143,19 +143,27 @@ class OnnxRuntimeBackend final : public Backend {
 
   bool supports(const Graph&, const Node&, const CompileOptions&) const override { return true; }
 
+  void check_options(const CompileOptions& options) const override { (void)spinning(options); }
+
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions& options) const override {
     if (const Probe p = probe(); !p.available) throw std::runtime_error("onnxruntime: " + p.reason);
-    bool spinning = true;
+    return std::make_unique<PeerExecutable>(graph, weights, options.threads > 0 ? options.threads : default_threads(),
+                                            spinning(options));
+  }
+
+ private:
+  // ONNX Runtime's intra-op spinning (its default: on), from `onnxruntime.spinning=on|off`.
+  static bool spinning(const CompileOptions& options) {
+    bool on = true;
     for (const auto& [key, value] : options.extra) {
       if (!key.starts_with("onnxruntime.")) continue;
       if (key != "onnxruntime.spinning" || (value != "on" && value != "off"))
         throw std::invalid_argument("onnxruntime: unknown option " + key + "=" + value + " (known: onnxruntime.spinning=on|off)");
-      spinning = value == "on";
+      on = value == "on";
     }
-    return std::make_unique<PeerExecutable>(graph, weights, options.threads > 0 ? options.threads : default_threads(), spinning);
+    return on;
   }
 
- private:
   static Probe find_runtime() {
     Probe p;
     if (!onnx_export::onnx_export_available()) {

@@ -13,7 +13,12 @@ namespace {
 using json = nlohmann::json;
 
 std::string json_type(const json& v) {
-  if (v.is_number_float()) return "a number with a fraction";
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (!std::isfinite(d) || d != std::floor(d)) return "a number with a fraction";
+    // 1e30 or 5.0: whole, but written as a real number (and perhaps beyond int64).
+    return std::fabs(d) < 9.2e18 ? "a number written with a decimal point or exponent" : "a number beyond the integer range";
+  }
   return v.type_name();
 }
 

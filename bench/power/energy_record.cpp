@@ -66,7 +66,12 @@ IdleBaseline idle_baseline(const PowerTrace& idle_trace) {
     } else if (s.samples.size() < 2 || s.samples.back().t_ns <= s.samples.front().t_ns) {
       b.error = "fewer than two samples in the idle baseline";
     } else {
-      const EnergyWindow w{s.samples.front().t_ns, s.samples.back().t_ns};
+      // Over the idle window itself when the samples cover it (a meter log does, with
+      // samples on both sides); else over the span the samples cover.
+      const bool covered = s.samples.front().t_ns <= idle_trace.start_ns && s.samples.back().t_ns >= idle_trace.stop_ns &&
+                           idle_trace.stop_ns > idle_trace.start_ns;
+      const EnergyWindow w = covered ? EnergyWindow{idle_trace.start_ns, idle_trace.stop_ns}
+                                     : EnergyWindow{s.samples.front().t_ns, s.samples.back().t_ns};
       try {
         b.mean_w = window_energy(s.info, s.samples, w.t0_ns, w.t1_ns) / w.seconds();
         b.seconds = w.seconds();

@@ -62,7 +62,7 @@ struct IdleBaseline {
 };
 
 // The baseline from a trace taken with nothing running: each source's mean power over the
-// span its own samples cover.
+// idle window [start_ns, stop_ns] when its samples cover it, else over the span they cover.
 IdleBaseline idle_baseline(const PowerTrace& idle_trace);
 
 // Runs the sampler for `duration` in the idle phase (this thread sleeps meanwhile) and

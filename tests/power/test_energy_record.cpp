@@ -55,6 +55,21 @@ TEST(IdleBaseline, MeanPowerPerSource) {
   EXPECT_TRUE(idle.warnings.empty());
 }
 
+// A meter log with samples on both sides of the idle window, power ramping 1 W per second:
+// the mean is over the window (2.5 s to 6.5 s: 4.5 W), not over the samples' span (5 W).
+TEST(IdleBaseline, MeanIsOverTheIdleWindow) {
+  PowerTrace t;
+  t.start_ns = 2 * kS + kS / 2;
+  t.stop_ns = 6 * kS + kS / 2;
+  std::vector<PowerSample> ramp;
+  for (int i = 0; i <= 10; ++i) ramp.push_back({i * kS, static_cast<double>(i)});
+  t.sources.push_back(trace_of("M", PowerKind::power, ramp));
+  const IdleBaseline idle = idle_baseline(t);
+  ASSERT_TRUE(idle.find("M")->mean_w.has_value());
+  EXPECT_NEAR(*idle.find("M")->mean_w, 4.5, 1e-12);
+  EXPECT_NEAR(idle.find("M")->seconds, 4.0, 1e-12);
+}
+
 TEST(EnergyRecord, GrossIdleNetAndDerivedFigures) {
   const IdleBaseline idle = idle_of_ab();
   const EnergyRecord r = make_energy_record(busy_trace(), {0, 10 * kS}, 100, &idle);

@@ -56,8 +56,8 @@ TEST(ReportRecord, MissingSectionsAreAbsentAndUnknownFieldsIgnored) {
   EXPECT_FALSE(r.valid);
   ASSERT_EQ(r.reasons.size(), 1u);
 
-  // A bare minimum: a model and a backend, nothing else.
-  const RecordView bare = record_from_json(nlohmann::json{{"workload", {{"model", "m"}}}, {"backend", {{"name", "b"}}},
+  // A bare minimum: the schema version, a model, a backend and a timing section.
+  const RecordView bare = record_from_json(nlohmann::json{{"schema_version", 1}, {"workload", {{"model", "m"}}}, {"backend", {{"name", "b"}}},
                                                           {"timing", {{"stats", {{"p50_ns", "not a number"}}}}}},
                                            "bare.json");
   EXPECT_FALSE(bare.p50_ns);
@@ -74,7 +74,8 @@ TEST(ReportRecord, AccuracyFromACocoEvaluation) {
 }
 
 TEST(ReportRecord, UnknownProvenanceIsNeverShownAsMeasured) {
-  nlohmann::json j = {{"workload", {{"model", "m"}}},
+  nlohmann::json j = {{"schema_version", 1},
+                      {"workload", {{"model", "m"}}},
                       {"backend", {{"name", "b"}}},
                       {"timing", {{"provenance", {{"kind", "guessed"}}}, {"samples_ns", {1000, 2000}}}}};
   const RecordView r = record_from_json(j, "x.json");

@@ -1,0 +1,45 @@
+// What the host did besides the benchmark during the timed phase: other processes' CPU
+// time and the hypervisor's steal time, from /proc/stat and /proc/self/stat. On a small
+// machine another busy process makes oneDNN's OpenMP threads wait for cores (p50 8 ms ->
+// 113 ms on 2 cores) while the record would otherwise look normal.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include <nlohmann/json.hpp>
+
+namespace eb::bench {
+
+// A reading of the host's and this process's CPU time, in seconds of CPU.
+struct CpuTimes {
+  double busy_s = 0;   // all processes: user + nice + system + irq + softirq (/proc/stat "cpu")
+  double steal_s = 0;  // time the hypervisor ran something else on this VM's CPUs
+  double self_s = 0;   // this process, all its threads: utime + stime (/proc/self/stat)
+  std::int64_t t_ns = 0;  // steady clock
+};
+
+// Parses the two files' text; nullopt when either is not in the expected form.
+std::optional<CpuTimes> parse_cpu_times(std::string_view proc_stat, std::string_view self_stat, long ticks_per_s);
+// Reads /proc now; nullopt where /proc cannot be read (not Linux, a sandbox).
+std::optional<CpuTimes> read_cpu_times();
+
+// The difference of two readings, as average cores: 1.0 is one core busy for the whole span.
+struct HostLoad {
+  double seconds = 0;      // wall time between the readings
+  double other_cores = 0;  // other processes' CPU time / seconds
+  double steal_cores = 0;  // steal time / seconds
+  double own_cores = 0;    // this process's CPU time / seconds
+};
+
+std::optional<HostLoad> host_load_between(const CpuTimes& before, const CpuTimes& after);
+
+// Other processes plus steal above this many cores on average make the record's timings
+// doubtful: a validity warning with the figures (not INVALID: the run itself is sound, and
+// a desktop always has some background).
+inline constexpr double kBusyHostCores = 0.5;
+
+nlohmann::json to_json(const HostLoad& load);
+
+}  // namespace eb::bench

@@ -1,0 +1,44 @@
+// Reading what else the host ran: /proc/stat and /proc/self/stat parsed from text, and
+// the difference of two readings as average cores.
+#include <gtest/gtest.h>
+
+#include "bench/host_load.h"
+
+namespace eb::bench {
+namespace {
+
+TEST(HostLoad, ParsesProcStatAndSelfStat) {
+  // user nice system idle iowait irq softirq steal guest guest_nice, in ticks of 1/100 s
+  const std::string stat = "cpu  100 10 50 900 5 3 2 7 0 0\ncpu0 50 5 25 450 2 1 1 3 0 0\n";
+  // A command name with a space and a parenthesis must not shift the fields.
+  const std::string self = "4242 (eb (x) y) R 1 4242 4242 0 -1 4194304 100 0 0 0 40 20 0 0 20 0 3 0 12345 0 0";
+  const auto t = parse_cpu_times(stat, self, 100);
+  ASSERT_TRUE(t);
+  EXPECT_DOUBLE_EQ(t->busy_s, (100 + 10 + 50 + 3 + 2) / 100.0);
+  EXPECT_DOUBLE_EQ(t->steal_s, 0.07);
+  EXPECT_DOUBLE_EQ(t->self_s, (40 + 20) / 100.0);
+  EXPECT_FALSE(parse_cpu_times("intr 1 2 3", self, 100));
+  EXPECT_FALSE(parse_cpu_times(stat, "4242 (eb) R 1", 100));
+}
+
+TEST(HostLoad, DifferenceIsAverageCores) {
+  const CpuTimes a{10.0, 1.0, 2.0, 0};
+  const CpuTimes b{14.0, 1.5, 3.0, 2'000'000'000};  // 2 s: 4 CPU-s busy, 1 of them ours
+  const auto l = host_load_between(a, b);
+  ASSERT_TRUE(l);
+  EXPECT_DOUBLE_EQ(l->seconds, 2.0);
+  EXPECT_DOUBLE_EQ(l->own_cores, 0.5);
+  EXPECT_DOUBLE_EQ(l->other_cores, 1.5);
+  EXPECT_DOUBLE_EQ(l->steal_cores, 0.25);
+  EXPECT_FALSE(host_load_between(b, a));
+}
+
+TEST(HostLoad, ReadsThisHost) {
+  const auto t = read_cpu_times();
+  if (!t) GTEST_SKIP() << "/proc is not readable here";
+  EXPECT_GT(t->busy_s, 0);
+  EXPECT_GE(t->self_s, 0);
+}
+
+}  // namespace
+}  // namespace eb::bench
