@@ -1,12 +1,20 @@
 #!/usr/bin/env python3
 """edgebench cpu against ONNX Runtime on the six workloads: one `edgebench run --backend
-cpu,onnxruntime --interleave` per workload (the two alternate query by query in one
-process, so drift hits both alike; ONNX Runtime runs the exported graph through
+cpu,onnxruntime` per workload (ONNX Runtime runs the exported graph through
 tools/peer_run.py), then `edgebench compare --baseline onnxruntime` on each pair of records,
 printing p50 per workload and the ratio as one Markdown table.
 
-    tools/peer_bench.py [--edgebench build/cli/edgebench] [--out DIR] [--threads N]
+    tools/peer_bench.py [--edgebench build/cli/edgebench] [--out DIR] [--threads N] [--order blocks|interleaved]
                         [--min-duration 10s] [--min-queries 100] [--workloads a,b,...] [--spinning on|off]
+
+--order blocks (the default) times the two one after the other, each with the machine to
+itself (2 s cool-down between them), as a user runs either. --order interleaved alternates
+them query by query, so drift hits both alike, but then two thread pools live side by side:
+ONNX Runtime's threads spin after each of its runs (its default) and oneDNN's OpenMP threads
+after each of theirs, and on a small machine each steals the other's cores. Measured on 2
+cores: interleaved with ORT spinning on, edgebench cpu's mobiledet-cpu p50 went from about
+4 ms to 10 ms; with it off, ORT's went from about 5 ms to 7.6 ms. Use interleaved only where
+there are spare cores.
 
 Latency bases are the reports' own (docs/reports.md): the cpu backend's host wall time per
 query, and ONNX Runtime's own time per InferenceSession.run measured in the peer process.
@@ -34,13 +42,16 @@ def main():
     ap.add_argument("--min-duration", default="10s")
     ap.add_argument("--min-queries", type=int, default=100)
     ap.add_argument("--workloads", default=",".join(WORKLOADS))
+    ap.add_argument("--order", choices=["blocks", "interleaved"], default="blocks",
+                    help="blocks: one after the other (default); interleaved: query by query (see above)")
     ap.add_argument("--spinning", choices=["on", "off"], default="on", help="ONNX Runtime's intra-op spinning (on: its default)")
     args = ap.parse_args()
     out = args.out or tempfile.mkdtemp(prefix="eb-peer-bench-")
     rows = []
     for w in args.workloads.split(","):
         folder = os.path.join(out, w)
-        cmd = [args.edgebench, "run", "--model", w, "--backend", "cpu,onnxruntime", "--interleave", "--threads", str(args.threads),
+        order = ["--interleave"] if args.order == "interleaved" else ["--cooldown", "2s"]
+        cmd = [args.edgebench, "run", "--model", w, "--backend", "cpu,onnxruntime", *order, "--threads", str(args.threads),
                "--min-duration", args.min_duration, "--min-queries", str(args.min_queries), "--no-fidelity", "--backend-option", f"onnxruntime.spinning={args.spinning}", "--out", folder, "--quiet"]
         print(f"peer_bench: {w} ...", file=sys.stderr, flush=True)
         run = subprocess.run(cmd, capture_output=True, text=True)
@@ -58,7 +69,7 @@ def main():
 
     device = rows[0][2]["device"] if rows else ""
     threads = args.threads or "default"
-    print(f"edgebench cpu vs {device}; threads {threads}, ORT spinning {args.spinning}; interleaved, batch 1; records in {out}\n")
+    print(f"edgebench cpu vs {device}; threads {threads}, ORT spinning {args.spinning}; {args.order}, batch 1; records in {out}\n")
     print("| workload | edgebench cpu p50 (ms) | ONNX Runtime p50 (ms) | speed-up (ORT p50 / cpu p50) [95% CI] | U test p | queries cpu / ORT |")
     print("|---|---|---|---|---|---|")
     for w, cpu, ort in rows:
