@@ -137,13 +137,9 @@ class PartitionedExecutable final : public Executable {
     for (std::size_t s = 0; s < stages_.size(); ++s)
       for (const auto& in : stages_[s].inputs) last_reader_[in] = s;
     for (const auto& out : outputs_) last_reader_.erase(out);
-    std::vector<std::size_t> powered;
     for (std::size_t s = 0; s < stages_.size(); ++s)
-      if (stages_[s].exe->power_model()) powered.push_back(s);
-    if (powered.size() == 1) {
-      powered_ = powered.front();
-      idle_watts_ = stages_[*powered_].exe->power_model()->idle_watts;
-    }
+      if (stages_[s].exe->power_model()) powered_.push_back(s);
+    if (!powered_.empty()) idle_watts_ = stages_[powered_.front()].exe->power_model()->idle_watts;
   }
 
   std::vector<Tensor> run(std::span<const Tensor> inputs) override {
@@ -155,7 +151,8 @@ class PartitionedExecutable final : public Executable {
     profile_.clear();
     device_ns_.reset();
     std::optional<Provenance> device_prov;
-    double host_ns = 0, fallback_ns = 0, device_busy_ns = 0;
+    double host_ns = 0, fallback_ns = 0;
+    double device_joules_ns = 0;  // W·ns of the device's modeled stages; idle power elsewhere
     int host_stages = 0;
     for (std::size_t s = 0; s < stages_.size(); ++s) {
       Stage& st = stages_[s];
@@ -193,7 +190,8 @@ class PartitionedExecutable final : public Executable {
       if (auto dt = st.exe->last_device_time()) {
         device_ns_ = device_ns_.value_or(0.0) + dt->ns;
         host_ns += dt->host_ns;
-        device_busy_ns += dt->ns - dt->host_ns;
+        // A stage's modeled watts cover its own device time (its own host part included).
+        device_joules_ns += st.exe->last_modeled_watts().value_or(idle_watts_) * dt->ns;
         if (!device_prov) device_prov = dt->provenance;
       } else {
         // A stage with no device time ran on this host: its wall time is the host's share
@@ -201,13 +199,14 @@ class PartitionedExecutable final : public Executable {
         const double wall = static_cast<double>(std::chrono::duration_cast<std::chrono::nanoseconds>(t1 - t0).count());
         host_ns += wall;
         fallback_ns += wall;
+        device_joules_ns += idle_watts_ * wall;  // the device waits, powered, while the host works
         ++host_stages;
       }
     }
     if (device_ns_) {
       device_time_ = DeviceTime{*device_ns_ + fallback_ns, *device_prov, host_ns,
                                 fmt_host_stages(host_stages)};
-      device_busy_ns_ = device_busy_ns;
+      device_joules_ns_ = device_joules_ns;
     } else {
       device_time_.reset();
     }
@@ -223,28 +222,28 @@ class PartitionedExecutable final : public Executable {
 
   std::optional<DeviceTime> last_device_time() const override { return device_time_; }
 
-  // The one stage with a power model speaks for the whole; its name says so when other
-  // partitions (host fallback) ran too, since their power is not in it. Two modeled
-  // stages would need their times apart, which the record does not keep: no model then.
+  // The device's power model over the whole system time: its modeled stages (one or many
+  // partitions of the same backend, so one device) draw their modeled watts over their own
+  // device time, and the device idles, powered, while the host runs the fallback
+  // partitions. The host CPU's own power is not in it; the name says so when there are
+  // host partitions.
   std::optional<PowerModelInfo> power_model() const override {
-    const Stage* st = powered_stage();
-    if (!st) return std::nullopt;
-    auto m = st->exe->power_model();
-    if (m && stages_.size() > 1)
-      m->model += " (partition '" + st->name + "' only; the power of the other " + std::to_string(stages_.size() - 1) +
-                  " partition(s) is not modeled)";
+    if (powered_.empty()) return std::nullopt;
+    auto m = stages_[powered_.front()].exe->power_model();
+    const std::size_t host_stages = stages_.size() - powered_.size();
+    if (m && (powered_.size() > 1 || host_stages > 0)) {
+      m->model += " (over " + std::to_string(powered_.size()) + " device partition(s)";
+      if (host_stages > 0)
+        m->model += "; idle power during the " + std::to_string(host_stages) +
+                    " host partition(s), whose CPU power is not in this model";
+      m->model += ")";
+    }
     return m;
   }
-  // Energy follows the time split: the device draws its modeled power over its own part
-  // and idles while the host works, so the watts over the whole system time are
-  // (P·t_device + P_idle·t_host) / t_total.
+  // Watts over the whole system time: (sum of P_s·t_s + P_idle·t_host) / t_total.
   std::optional<double> last_modeled_watts() const override {
-    const Stage* st = powered_stage();
-    if (!st) return std::nullopt;
-    const auto w = st->exe->last_modeled_watts();
-    if (!w || !device_time_ || device_time_->ns <= 0) return w;
-    const double host = device_time_->ns - device_busy_ns_;
-    return (*w * device_busy_ns_ + idle_watts_ * host) / device_time_->ns;
+    if (powered_.empty() || !device_time_ || device_time_->ns <= 0) return std::nullopt;
+    return device_joules_ns_ / device_time_->ns;
   }
 
   void enable_profiling(bool on) override {
@@ -273,8 +272,6 @@ class PartitionedExecutable final : public Executable {
   }
 
  private:
-  const Stage* powered_stage() const { return powered_ ? &stages_[*powered_] : nullptr; }
-
   std::vector<std::string> inputs_;
   std::vector<std::string> outputs_;
   std::vector<Stage> stages_;
@@ -282,10 +279,10 @@ class PartitionedExecutable final : public Executable {
   bool profiling_ = false;
   std::vector<NodeProfile> profile_;
   std::optional<double> device_ns_;
-  double device_busy_ns_ = 0;  // of device_time_, the device's own part
-  double idle_watts_ = 0;      // the powered stage's idle power
+  double device_joules_ns_ = 0;  // W·ns over device_time_ (see last_modeled_watts)
+  double idle_watts_ = 0;        // the device's idle power (its stages share one model)
   std::optional<DeviceTime> device_time_;
-  std::optional<std::size_t> powered_;  // the only stage with a power model, if exactly one has one
+  std::vector<std::size_t> powered_;  // the stages with a power model: the device's partitions
 };
 
 }  // namespace

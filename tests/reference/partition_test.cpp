@@ -16,6 +16,8 @@ namespace {
 // 1 µs per run so the summing of device times can be checked.
 class FakeBackend final : public Backend {
  public:
+  // powered: its executables also have a power model, 5 W busy and 1 W idle.
+  explicit FakeBackend(bool powered = false) : powered_(powered) {}
   std::string_view name() const override { return "fake"; }
   std::string_view description() const override { return "test double: linear and add only"; }
   Probe probe() const override { return {true, "", "fake device"}; }
@@ -28,6 +30,7 @@ class FakeBackend final : public Backend {
       if (!supports(g, n, o)) throw std::logic_error("fake backend given unsupported node " + n.name);
     auto exe = std::make_unique<Exe>(ref_->compile(g, w, o));
     exe->graph = g.name;
+    exe->powered = powered_;
     return exe;
   }
   mutable std::vector<std::string> compiled;  // graph names, to see what was compiled
@@ -40,10 +43,20 @@ class FakeBackend final : public Backend {
     std::map<std::string, std::string> info() const override {
       return {{"fake.clock", "1 GHz"}, {"fake.graph", graph}};
     }
+    std::optional<PowerModelInfo> power_model() const override {
+      if (!powered) return std::nullopt;
+      return PowerModelInfo{"fake-power", {}, 1.0};
+    }
+    std::optional<double> last_modeled_watts() const override {
+      if (!powered) return std::nullopt;
+      return 5.0;
+    }
     std::unique_ptr<Executable> inner;
     std::string graph;
+    bool powered = false;
   };
   std::unique_ptr<Backend> ref_ = make_reference_backend();
+  bool powered_;
 };
 
 //  a = linear(x)             fake   4·8·8 = 256 MACs
@@ -186,6 +199,31 @@ TEST(Partition, CompiledPartitionsMatchPureReference) {
   EXPECT_EQ(info.at("g/partition4:fake.fake.graph"), "g/partition4:fake");
   // Running twice gives the same answer (nothing consumed by the first run).
   EXPECT_EQ(exe->run(in)[0], want[0]);
+}
+
+// A device split into several partitions still has one power model: its modeled watts over
+// each device partition's time, its idle watts while the host runs the fallback partitions.
+TEST(Partition, SeveralDevicePartitionsShareOnePowerModel) {
+  const Graph g = test_graph();
+  const Weights w = init_weights(g, 3);
+  const auto in = random_inputs(g, 4);
+  auto ref = make_reference_backend();
+  FakeBackend unpowered;
+  EXPECT_FALSE(compile_partitioned(g, w, unpowered, *ref, {})->power_model().has_value());
+  FakeBackend fake(true);
+  auto exe = compile_partitioned(g, w, fake, *ref, {});
+  const auto model = exe->power_model();
+  ASSERT_TRUE(model.has_value());
+  EXPECT_EQ(model->model, "fake-power (over 3 device partition(s); idle power during the 2 host partition(s), whose CPU power is not in this model)");
+  EXPECT_DOUBLE_EQ(model->idle_watts, 1.0);
+  EXPECT_FALSE(exe->last_modeled_watts().has_value());  // nothing has run yet
+  (void)exe->run(in);
+  const DeviceTime dt = *exe->last_device_time();
+  const auto watts = exe->last_modeled_watts();
+  ASSERT_TRUE(watts.has_value());
+  EXPECT_NEAR(*watts, (5.0 * 3000 + 1.0 * dt.host_ns) / dt.ns, 1e-9);
+  EXPECT_LT(*watts, 5.0);
+  EXPECT_GT(*watts, 1.0);
 }
 
 TEST(Partition, SinglePartitionCompilesTheWholeGraphDirectly) {
