@@ -19,11 +19,6 @@ struct BadCommand {
   int status;
 };
 
-std::string with_tmp(std::string s, const fs::path& tmp) {
-  for (auto at = s.find("{tmp}"); at != std::string::npos; at = s.find("{tmp}")) s.replace(at, 5, tmp.string());
-  return s;
-}
-
 class BadCommandTable : public ::testing::TestWithParam<BadCommand> {};
 
 TEST_P(BadCommandTable, IsOneLineWithTheDocumentedStatus) {

@@ -30,12 +30,6 @@ struct BadInput {
   int status = 0;                 // expected exit status; 0: any non-zero
 };
 
-std::string with_tmp(std::string s, const fs::path& tmp) {
-  const auto at = s.find("{tmp}");
-  if (at != std::string::npos) s.replace(at, 5, tmp.string());
-  return s;
-}
-
 class BadRun : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(BadRun, IsOneLineNonZeroAndWritesNothing) {

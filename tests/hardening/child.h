@@ -67,4 +67,11 @@ inline CliResult run_cli_limited(const std::vector<std::string>& args, const Chi
   return wait_cli(start_cli(args, capture.path(), limits), capture.path());
 }
 
+// A table row's argument with every "{tmp}" replaced by the test's own folder.
+inline std::string with_tmp(std::string s, const fs::path& tmp) {
+  for (auto at = s.find("{tmp}"); at != std::string::npos; at = s.find("{tmp}", at + tmp.string().size()))
+    s.replace(at, 5, tmp.string());
+  return s;
+}
+
 }  // namespace eb::test
