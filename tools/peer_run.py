@@ -25,6 +25,7 @@ tensors, is the latency the reports show for the peer).
 import argparse
 import json
 import platform
+import signal
 import sys
 import time
 
@@ -51,6 +52,9 @@ def read_exact(stream, n):
 
 
 def serve(model, threads, spinning):
+    # Ctrl-C is edgebench's to handle (it finishes the query in flight and writes the record);
+    # this process ends when edgebench closes the socket or says quit.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     out = sys.stdout.buffer
     try:
         import numpy as np
