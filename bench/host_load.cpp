@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "bench/provenance_json.h"
+
 namespace eb::bench {
 namespace {
 
@@ -77,7 +79,7 @@ nlohmann::json to_json(const HostLoad& l) {
           {"steal_cores", l.steal_cores},
           {"own_cores", l.own_cores},
           {"busy_threshold_cores", kBusyHostCores},
-          {"provenance", {{"kind", "measured"}, {"source", "/proc/stat and /proc/self/stat over the timed phase"}}}};
+          {"provenance", to_json(Provenance::measured("/proc/stat and /proc/self/stat over the timed phase"))}};
 }
 
 }  // namespace eb::bench

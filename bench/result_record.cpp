@@ -239,9 +239,7 @@ namespace {
 // run left behind. A live one exists for the milliseconds of one write, so one older than
 // a minute is stale.
 bool is_stale_temporary(const std::filesystem::directory_entry& e) {
-  const std::string name = e.path().filename().string();
-  const auto at = name.rfind(".json.tmp-");
-  if (name.empty() || name.front() != '.' || at == std::string::npos || name.size() != at + 16) return false;
+  if (!is_atomic_write_temporary(e.path(), ".json")) return false;
   std::error_code ec;
   if (!e.is_regular_file(ec)) return false;
   const auto age = std::filesystem::file_time_type::clock::now() - e.last_write_time(ec);

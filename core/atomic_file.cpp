@@ -13,8 +13,27 @@
 namespace eb {
 namespace {
 
+constexpr std::string_view kTempMarker = ".tmp-";
+constexpr std::string_view kTempUnique = "XXXXXX";  // mkostemp's pattern
+
 [[noreturn]] void fail(const std::filesystem::path& path, const std::string& what, int err) {
   throw std::runtime_error("cannot write " + path.string() + ": " + what + ": " + std::strerror(err));
+}
+
+// Writes all of `bytes` to `fd`, retrying short writes and interrupted calls; a failure is
+// reported against `path`, the file the user named.
+void write_all_to(int fd, const std::filesystem::path& path, std::span<const std::byte> bytes) {
+  const std::byte* p = bytes.data();
+  std::size_t left = bytes.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd, p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      fail(path, "write failed", errno);
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
 }
 
 // The temporary file: closed and removed on destruction unless committed.
@@ -25,7 +44,8 @@ class TempFile {
     // Hidden, and named after the target so a leftover (after a power cut) is recognisable.
     std::string name = ".";
     name += target.filename().string();
-    name += ".tmp-XXXXXX";
+    name += kTempMarker;
+    name += kTempUnique;
     const std::string pattern = (dir / name).string();
     std::vector<char> buf(pattern.begin(), pattern.end());
     buf.push_back('\0');
@@ -40,19 +60,7 @@ class TempFile {
     if (!committed_) ::unlink(path_.c_str());
   }
 
-  void write_all(std::span<const std::byte> bytes) {
-    const std::byte* p = bytes.data();
-    std::size_t left = bytes.size();
-    while (left > 0) {
-      const ssize_t n = ::write(fd_, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        fail(target_, "write failed", errno);
-      }
-      p += n;
-      left -= static_cast<std::size_t>(n);
-    }
-  }
+  void write_all(std::span<const std::byte> bytes) { write_all_to(fd_, target_, bytes); }
 
   void commit() {
     // mkostemp creates 0600; results and weights are meant to be shared.
@@ -102,18 +110,11 @@ std::filesystem::path final_target(const std::filesystem::path& path) {
 void write_through(const std::filesystem::path& path, std::span<const std::byte> bytes) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) fail(path, "cannot open", errno);
-  const std::byte* p = bytes.data();
-  std::size_t left = bytes.size();
-  while (left > 0) {
-    const ssize_t n = ::write(fd, p, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      fail(path, "write failed", err);
-    }
-    p += n;
-    left -= static_cast<std::size_t>(n);
+  try {
+    write_all_to(fd, path, bytes);
+  } catch (...) {
+    ::close(fd);
+    throw;
   }
   if (::close(fd) != 0) fail(path, "close failed", errno);
 }
@@ -134,6 +135,14 @@ void write_file_atomically(const std::filesystem::path& path, std::span<const st
   tmp.write_all(bytes);
   tmp.commit();
   sync_folder(target);
+}
+
+bool is_atomic_write_temporary(const std::filesystem::path& file, std::string_view target_suffix) {
+  const std::string name = file.filename().string();
+  const std::size_t tail = kTempMarker.size() + kTempUnique.size();
+  if (name.size() <= tail || name.front() != '.') return false;
+  const std::string_view head = std::string_view(name).substr(0, name.size() - tail);
+  return std::string_view(name).substr(name.size() - tail, kTempMarker.size()) == kTempMarker && head.ends_with(target_suffix);
 }
 
 void write_file_atomically(const std::filesystem::path& path, std::string_view text) {

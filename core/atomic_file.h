@@ -25,4 +25,9 @@ namespace eb {
 void write_file_atomically(const std::filesystem::path& path, std::span<const std::byte> bytes);
 void write_file_atomically(const std::filesystem::path& path, std::string_view text);
 
+// Whether `file` is named as write_file_atomically names its temporary file for a target
+// whose name ends with `target_suffix` (".<target>.tmp-XXXXXX"): what a killed writer
+// leaves behind, for a caller that cleans up its own folder.
+bool is_atomic_write_temporary(const std::filesystem::path& file, std::string_view target_suffix = {});
+
 }  // namespace eb

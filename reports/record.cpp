@@ -324,15 +324,13 @@ RecordView record_from_json(const json& j, const std::filesystem::path& file) {
   r.schema_version = kSchemaVersion;
   if (!at(j, {"timing"}) || !at(j, {"timing"})->is_object())
     throw RecordError(fmt::format("{}: no timing section (a record always has one, even a failed run's)", name));
-  for (const char* key : {"samples_ns", "device"}) {
-    const json* samples = key == std::string_view("device") ? at(j, {"timing", "device", "samples_ns"}) : at(j, {"timing", key});
+  for (const auto& [where, samples] : {std::pair{"timing.samples_ns", at(j, {"timing", "samples_ns"})},
+                                       std::pair{"timing.device.samples_ns", at(j, {"timing", "device", "samples_ns"})}}) {
     if (!samples) continue;
-    if (!samples->is_array())
-      throw RecordError(fmt::format("{}: timing{}.samples_ns is not an array", name, key == std::string_view("device") ? ".device" : ""));
+    if (!samples->is_array()) throw RecordError(fmt::format("{}: {} is not an array", name, where));
     for (const auto& x : *samples)
       if (!x.is_number() || !std::isfinite(x.get<double>()) || x.get<double>() < 0)
-        throw RecordError(fmt::format("{}: timing{}.samples_ns holds {}, not a latency in ns", name,
-                                      key == std::string_view("device") ? ".device" : "", clip(x)));
+        throw RecordError(fmt::format("{}: {} holds {}, not a latency in ns", name, where, clip(x)));
   }
   r.created = text(at(j, {"created"}));
   r.command = text(at(j, {"command"}));
