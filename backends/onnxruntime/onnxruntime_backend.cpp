@@ -184,7 +184,8 @@ class OnnxRuntimeBackend final : public Backend {
  public:
   std::string_view name() const override { return "onnxruntime"; }
   std::string_view description() const override {
-    return "peer: ONNX Runtime (CPU execution provider, graph optimisation ALL) on the exported ONNX graph, via tools/peer_run.py";
+    return "peer: ONNX Runtime (CPU execution provider, graph optimisation ALL) on the exported ONNX graph, via tools/peer_run.py; "
+           "int8: ONNX Runtime's QDQ static quantisation calibrated on the edgetpu backend's samples";
   }
 
   Probe probe() const override {

@@ -65,7 +65,8 @@ TEST(OnnxRuntimePeer, UnknownOptionIsOneLineError) {
 // (on mobiledet-cpu with one sample: relative L2 0.93 both); the record says how the
 // model was quantised.
 TEST(OnnxRuntimePeer, Int8IsOnnxRuntimesQuantisationOnTheEdgeTpuCalibrationSamples) {
-  if (!peer_available()) GTEST_SKIP() << "needs ONNX export and python3 with onnxruntime (pip install onnxruntime; tools/test.sh does)";
+  if (!peer_available() || std::system("python3 -c 'import onnx, onnxruntime.quantization' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "needs ONNX export and python3 with onnx and onnxruntime (pip install onnx onnxruntime; tools/test.sh does)";
   TempDir dir;
   const auto r = run_cli({"run", "--model", "mobiledet-cpu", "--backend", "edgetpu,onnxruntime", "--precision", "int8", "--backend-option",
                           "onnxruntime.calibration=1", "--backend-option", "edgetpu.calibration=1", "--iterations", "1", "--samples", "1",
