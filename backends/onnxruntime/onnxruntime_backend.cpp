@@ -2,11 +2,14 @@
 
 #include <sched.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <span>
+#include <utility>
 #include <optional>
 #include <random>
 #include <stdexcept>
@@ -14,6 +17,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "backends/edgetpu/calibration.h"
 #include "backends/onnxruntime/peer_process.h"
 #include "export/onnx/onnx_export.h"
 
@@ -55,22 +59,55 @@ class ScratchDir {
   fs::path path_;
 };
 
+void write_file(const fs::path& file, std::span<const std::byte> bytes, const std::string& what) {
+  std::ofstream f(file, std::ios::binary);
+  f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  if (!f) throw std::runtime_error("onnxruntime: cannot write " + what + " to " + file.string());
+}
+
+// The calibration inputs of an int8 session: the edgetpu backend's representative inputs
+// (the same seeded samples its own quantisation is calibrated on), every sample's inputs
+// in graph order as raw float32, the layout tools/peer_run.py --int8 reads.
+void write_calibration(const fs::path& file, const Graph& graph, const edgetpu::CalibrationSettings& s) {
+  std::ofstream f(file, std::ios::binary);
+  for (int k = 0; k < s.samples; ++k)
+    for (const Tensor& t : edgetpu::representative_inputs(graph, s, k)) {
+      const auto bytes = t.bytes();
+      f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    }
+  if (!f) throw std::runtime_error("onnxruntime: cannot write the calibration inputs to " + file.string());
+}
+
+// "QuantizeLinear 12, DequantizeLinear 40, ..." from the peer's op counts, most first.
+std::string op_counts(const nlohmann::json& ops) {
+  std::vector<std::pair<int, std::string>> v;
+  for (const auto& [op, n] : ops.items()) v.emplace_back(n.get<int>(), op);
+  std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  std::string out;
+  for (const auto& [n, op] : v) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", op, n);
+  return out;
+}
+
 class PeerExecutable final : public Executable {
  public:
-  PeerExecutable(const Graph& graph, const Weights& weights, int threads, bool spinning) : scratch_(std::make_unique<ScratchDir>()) {
+  // With `int8`, the peer quantises the exported model with ONNX Runtime's static
+  // quantisation, calibrated on those settings' representative inputs, and runs that.
+  PeerExecutable(const Graph& graph, const Weights& weights, int threads, bool spinning,
+                 const std::optional<edgetpu::CalibrationSettings>& int8)
+      : scratch_(std::make_unique<ScratchDir>()) {
     for (const auto& n : graph.inputs) input_shapes_.push_back(graph.info(n).shape);
     for (const auto& n : graph.outputs) output_shapes_.push_back(graph.info(n).shape);
     const auto model = onnx_export::export_onnx(graph, weights, "edgebench onnxruntime peer: " + graph.name);
     const fs::path file = scratch_->path() / "model.onnx";
-    {
-      std::ofstream f(file, std::ios::binary);
-      f.write(reinterpret_cast<const char*>(model.bytes.data()), static_cast<std::streamsize>(model.bytes.size()));
-      if (!f) throw std::runtime_error("onnxruntime: cannot write the exported model to " + file.string());
+    write_file(file, std::as_bytes(std::span(model.bytes)), "the exported model");
+    std::vector<std::string> argv{"python3", peer_script(), "--serve", file.string(), "--threads", std::to_string(threads), "--spinning",
+                                  spinning ? "on" : "off"};
+    if (int8) {
+      const fs::path calibration = scratch_->path() / "calibration.bin";
+      write_calibration(calibration, graph, *int8);
+      argv.insert(argv.end(), {"--int8", calibration.string(), "--calibration-samples", std::to_string(int8->samples)});
     }
-    process_ = std::make_unique<peer::PeerProcess>(
-        std::vector<std::string>{"python3", peer_script(), "--serve", file.string(), "--threads", std::to_string(threads), "--spinning",
-                                 spinning ? "on" : "off"},
-        scratch_->path() / "stderr");
+    process_ = std::make_unique<peer::PeerProcess>(argv, scratch_->path() / "stderr");
     const auto ready = nlohmann::json::parse(process_->read_line(), nullptr, false);
     if (!ready.is_object() || ready.contains("error") || !ready.value("ready", false))
       throw std::runtime_error("onnxruntime: the peer did not start: " +
@@ -85,6 +122,20 @@ class PeerExecutable final : public Executable {
              {"model", fmt::format("exported by edgebench (export/onnx, opset {}, {} nodes)", onnx_export::kOpset, model.nodes)},
              {"latency", "InferenceSession.run timed in the peer process (time.perf_counter_ns); tensors are exchanged outside it"},
              {"peer", "tools/peer_run.py"}};
+    if (int8) {
+      const auto q = ready.value("quantization", nlohmann::json::object());
+      info_["precision"] = "int8";
+      info_["precision.reason"] = "requested: ONNX Runtime's post-training static quantisation of the exported float graph";
+      info_["quantization"] =
+          "onnxruntime.quantization.quantize_static: QDQ format, int8 weights per output channel (symmetric), int8 activations per "
+          "tensor (asymmetric), MinMax calibration, reduce_range off, no pre-processing";
+      info_["quantization.calibration"] = fmt::format(
+          "{} samples, the edgetpu backend's representative inputs (seed {}, range [{}, {}])", int8->samples, int8->seed,
+          int8->input_lo, int8->input_hi);
+      info_["quantization.ops"] = q.contains("ops") ? op_counts(q["ops"]) : "?";
+    } else {
+      info_["precision"] = "fp32";
+    }
   }
 
   std::vector<Tensor> run(std::span<const Tensor> inputs) override {
@@ -133,7 +184,8 @@ class OnnxRuntimeBackend final : public Backend {
  public:
   std::string_view name() const override { return "onnxruntime"; }
   std::string_view description() const override {
-    return "peer: ONNX Runtime (CPU execution provider, graph optimisation ALL) on the exported ONNX graph, via tools/peer_run.py";
+    return "peer: ONNX Runtime (CPU execution provider, graph optimisation ALL) on the exported ONNX graph, via tools/peer_run.py; "
+           "int8: ONNX Runtime's QDQ static quantisation calibrated on the edgetpu backend's samples";
   }
 
   Probe probe() const override {
@@ -141,27 +193,51 @@ class OnnxRuntimeBackend final : public Backend {
     return *probe_;
   }
 
+  std::vector<Precision> precisions() const override { return {Precision::fp32, Precision::int8}; }
+
   bool supports(const Graph&, const Node&, const CompileOptions&) const override { return true; }
 
-  void check_options(const CompileOptions& options) const override { (void)spinning(options); }
+  void check_options(const CompileOptions& options) const override {
+    (void)spinning(options);
+    (void)calibration(options);
+  }
 
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions& options) const override {
     if (const Probe p = probe(); !p.available) throw std::runtime_error("onnxruntime: " + p.reason);
+    std::optional<edgetpu::CalibrationSettings> int8;
+    if (options.precision == Precision::int8) int8 = calibration(options);
+    else if (options.precision != Precision::fp32)
+      throw std::invalid_argument(fmt::format("onnxruntime: precision {} is not supported (fp32, int8)", precision_name(options.precision)));
     return std::make_unique<PeerExecutable>(graph, weights, options.threads > 0 ? options.threads : default_threads(),
-                                            spinning(options));
+                                            spinning(options), int8);
   }
 
  private:
+  static constexpr const char* kKnownOptions = "known: onnxruntime.spinning=on|off, onnxruntime.calibration=SAMPLES";
+
   // ONNX Runtime's intra-op spinning (its default: on), from `onnxruntime.spinning=on|off`.
   static bool spinning(const CompileOptions& options) {
     bool on = true;
     for (const auto& [key, value] : options.extra) {
-      if (!key.starts_with("onnxruntime.")) continue;
+      if (!key.starts_with("onnxruntime.") || key == "onnxruntime.calibration") continue;
       if (key != "onnxruntime.spinning" || (value != "on" && value != "off"))
-        throw std::invalid_argument("onnxruntime: unknown option " + key + "=" + value + " (known: onnxruntime.spinning=on|off)");
+        throw std::invalid_argument("onnxruntime: unknown option " + key + "=" + value + " (" + kKnownOptions + ")");
       on = value == "on";
     }
     return on;
+  }
+
+  // The calibration of --precision int8: the edgetpu backend's defaults (so both quantise
+  // on the same samples) with `onnxruntime.calibration=SAMPLES` as its edgetpu.calibration.
+  static edgetpu::CalibrationSettings calibration(const CompileOptions& options) {
+    std::map<std::string, std::string> as_edgetpu;
+    if (auto it = options.extra.find("onnxruntime.calibration"); it != options.extra.end()) as_edgetpu["edgetpu.calibration"] = it->second;
+    try {
+      return edgetpu::CalibrationSettings::from_options(as_edgetpu);
+    } catch (const std::invalid_argument&) {
+      throw std::invalid_argument("onnxruntime: onnxruntime.calibration must be a whole number of samples from 1 to 10000 (got '" +
+                                  options.extra.at("onnxruntime.calibration") + "')");
+    }
   }
 
   static Probe find_runtime() {

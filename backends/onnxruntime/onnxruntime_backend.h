@@ -7,6 +7,11 @@
 // own timing of InferenceSession.run (measured, in the peer process), which excludes
 // moving the tensors between the processes; the reports use it as the peer's latency.
 //
+// --precision int8: the peer quantises the export with ONNX Runtime's static quantisation
+// (QDQ, per-channel symmetric int8 weights, per-tensor asymmetric int8 activations, MinMax)
+// calibrated on the edgetpu backend's representative inputs (the samples our own int8
+// graph is calibrated on; onnxruntime.calibration=N samples, default 8), and runs that.
+//
 // --backend-option onnxruntime.spinning=off stops ONNX Runtime's intra-op threads from
 // spinning after each inference (session.intra_op.allow_spinning=0); on, the default, is
 // ONNX Runtime's own default.

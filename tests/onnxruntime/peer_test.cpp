@@ -59,6 +59,44 @@ TEST(OnnxRuntimePeer, UnknownOptionIsOneLineError) {
   EXPECT_TRUE(fs::is_empty(dir.path()));
 }
 
+// --precision int8: ONNX Runtime's own QDQ quantisation of the exported graph, calibrated on
+// the edgetpu backend's representative inputs. Both are min/max post-training int8 with
+// per-channel weights on the same samples, so their fidelity to the reference is close
+// (on mobiledet-cpu with one sample: relative L2 0.93 both); the record says how the
+// model was quantised.
+TEST(OnnxRuntimePeer, Int8IsOnnxRuntimesQuantisationOnTheEdgeTpuCalibrationSamples) {
+  if (!peer_available() || std::system("python3 -c 'import onnx, onnxruntime.quantization' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "needs ONNX export and python3 with onnx and onnxruntime (pip install onnx onnxruntime; tools/test.sh does)";
+  TempDir dir;
+  const auto r = run_cli({"run", "--model", "mobiledet-cpu", "--backend", "edgetpu,onnxruntime", "--precision", "int8", "--backend-option",
+                          "onnxruntime.calibration=1", "--backend-option", "edgetpu.calibration=1", "--iterations", "1", "--samples", "1",
+                          "--warmup", "0", "--out", dir.path().string(), "--quiet"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto ort = nlohmann::json::parse(read_file(dir / "mobiledet-cpu-onnxruntime-int8.json"));
+  const auto tpu = nlohmann::json::parse(read_file(dir / "mobiledet-cpu-edgetpu-int8.json"));
+  const auto& info = ort["backend"]["executable_info"];
+  EXPECT_EQ(info["precision"], "int8");
+  EXPECT_NE(info["quantization"].get<std::string>().find("quantize_static: QDQ"), std::string::npos) << info.dump();
+  EXPECT_NE(info["quantization.calibration"].get<std::string>().find("1 samples"), std::string::npos) << info.dump();
+  EXPECT_NE(info["quantization.ops"].get<std::string>().find("QuantizeLinear"), std::string::npos) << info.dump();
+  EXPECT_EQ(ort["timing"]["device"]["provenance"]["kind"], "measured");
+  const double ort_l2 = ort["accuracy"]["fidelity"]["max_relative_l2"].get<double>();
+  const double tpu_l2 = tpu["accuracy"]["fidelity"]["max_relative_l2"].get<double>();
+  EXPECT_GT(ort_l2, 1e-3) << "not quantised";
+  EXPECT_NEAR(ort_l2, tpu_l2, 0.2 * tpu_l2) << "ONNX Runtime " << ort_l2 << ", edgetpu " << tpu_l2;
+}
+
+TEST(OnnxRuntimePeer, BadCalibrationIsOneLineError) {
+  if (!peer_available()) GTEST_SKIP() << "needs ONNX export and python3 with onnxruntime (pip install onnxruntime; tools/test.sh does)";
+  TempDir dir;
+  const auto r = run_cli({"run", "--model", "mobiledet-cpu", "--backend", "onnxruntime", "--precision", "int8", "--backend-option",
+                          "onnxruntime.calibration=0", "--iterations", "1", "--out", dir.path().string()});
+  EXPECT_NE(r.status, 0);
+  ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+  EXPECT_NE(r.err.find("onnxruntime.calibration"), std::string::npos) << r.err;
+  EXPECT_TRUE(fs::is_empty(dir.path()));
+}
+
 // A peer script that cannot import onnxruntime stands in for a machine without it.
 class WithoutOnnxRuntime : public ::testing::Test {
  protected:
