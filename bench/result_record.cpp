@@ -74,6 +74,7 @@ json backend_json(const BackendFacts& b) {
           {"threads", b.options.threads},
           {"allow_fallback", b.options.allow_fallback},
           {"options", b.options.extra},
+          {"resolved_options", b.resolved_options},
           {"executable_info", b.executable_info},
           {"partition",
            {{"summary", p.summary()},

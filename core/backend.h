@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/backend_options.h"
 #include "core/graph.h"
 #include "core/provenance.h"
 #include "core/weights.h"
@@ -104,9 +105,14 @@ class Backend {
     (void)options;
     return PowerModelUse::none;
   }
-  // Throws std::invalid_argument for a setting in options.extra whose value this backend
-  // cannot use (compile() would throw the same later), so that a typo is a usage error
-  // before anything slow runs.
+  // The settings this backend reads from CompileOptions::extra, each key prefixed with the
+  // backend's name. The framework rejects any other key of that prefix and any value outside
+  // its declaration before check_options() and compile() see them (core/backend_options.h).
+  virtual std::vector<OptionSpec> options() const { return {}; }
+  // Throws std::invalid_argument for settings that pass their declarations but that this
+  // backend still cannot use together (compile() would throw the same later: a file that
+  // is not an xclbin, mean and std lists of different lengths), so that they are a usage
+  // error before anything slow runs.
   virtual void check_options(const CompileOptions& options) const { (void)options; }
   // Whether this backend runs `node` of `graph` with these options.
   virtual bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const = 0;

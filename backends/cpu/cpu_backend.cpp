@@ -92,6 +92,11 @@ class CpuBackend final : public Backend {
   }
 
   std::vector<Precision> precisions() const override { return {Precision::fp32}; }
+  std::vector<OptionSpec> options() const override {
+    return {{.key = "cpu.tdp_watts", .type = OptionType::number,
+             .help = "the CPU's TDP in watts: enables the TDP power model (--power model)", .min = 0, .max = 1000,
+             .min_exclusive = true}};
+  }
   // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts).
   void check_options(const CompileOptions& options) const override {
     if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) (void)parse_tdp(it->second);

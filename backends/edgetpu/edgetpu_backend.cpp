@@ -4,6 +4,7 @@
 
 #include "backends/edgetpu/device_executable.h"
 #include "backends/edgetpu/executable.h"
+#include "backends/edgetpu/options.h"
 #include "backends/edgetpu/runtime_probe.h"
 #include "backends/edgetpu/support.h"
 #include "backends/edgetpu/timing_model.h"
@@ -38,6 +39,7 @@ class EdgeTpuBackend final : public Backend {
   PowerModelUse power_model_use(const CompileOptions& options) const override {
     return options.extra.contains("edgetpu.model") ? PowerModelUse::none : PowerModelUse::modeled_time;
   }
+  std::vector<OptionSpec> options() const override { return edgetpu_options(); }
   // With edgetpu.model the .tflite stands for the whole graph: TFLite runs whatever the
   // Edge TPU compiler left on the CPU itself, so nothing falls back to the reference.
   void check_options(const CompileOptions& options) const override {

@@ -8,6 +8,7 @@
 #include "backends/fpga/executable.h"
 #include "backends/fpga/cycle_model.h"
 #include "backends/fpga/lower.h"
+#include "backends/fpga/options.h"
 #include "backends/fpga/power_model.h"
 #include "backends/fpga/xrt_probe.h"
 
@@ -45,6 +46,7 @@ class FpgaBackend final : public Backend {
   PowerModelUse power_model_use(const CompileOptions& options) const override {
     return options.extra.contains("fpga.xclbin") ? PowerModelUse::none : PowerModelUse::modeled_time;
   }
+  std::vector<OptionSpec> options() const override { return fpga_options(); }
   void check_options(const CompileOptions& options) const override {
     (void)CycleModelParams::from_options(options.extra);
     (void)BoardPowerParams::from_options(options.extra);

@@ -197,7 +197,7 @@ void GpuExecutable::capture_graphs() {
   std::size_t eager = 0;
   for (const auto& step : steps_) eager += step->capturable() ? 0 : 1;
   if (!ctx_.options().cuda_graph) {
-    info_["cuda_graph"] = "off (option cuda_graph=0)";
+    info_["cuda_graph"] = "off (option gpu.cuda_graph=0)";
     return;
   }
   const cudaStream_t s = ctx_.stream();

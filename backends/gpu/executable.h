@@ -5,7 +5,7 @@
 //     outputs alias their input; weights are uploaded once (weight_store.h);
 //   - every node becomes steps (ops/ops.h) with addresses, cuDNN algorithms and cuBLASLt
 //     algorithms fixed; the shared scratch is sized by the largest step;
-//   - one warm-up run, then, unless extra["cuda_graph"] = "0", each maximal stretch of
+//   - one warm-up run, then, unless gpu.cuda_graph=0, each maximal stretch of
 //     capturable steps is captured into a CUDA graph (one graph for a whole CNN; MoE
 //     experts, which need their token counts on the host, split it). A capture failure
 //     falls back to launching the steps each run, and info() says so.

@@ -143,7 +143,10 @@ class OnnxRuntimeBackend final : public Backend {
 
   bool supports(const Graph&, const Node&, const CompileOptions&) const override { return true; }
 
-  void check_options(const CompileOptions& options) const override { (void)spinning(options); }
+  std::vector<OptionSpec> options() const override {
+    return {{.key = "onnxruntime.spinning", .type = OptionType::choice, .default_value = "on",
+             .help = "ONNX Runtime's intra-op thread spinning", .choices = {"on", "off"}}};
+  }
 
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions& options) const override {
     if (const Probe p = probe(); !p.available) throw std::runtime_error("onnxruntime: " + p.reason);
@@ -152,16 +155,11 @@ class OnnxRuntimeBackend final : public Backend {
   }
 
  private:
-  // ONNX Runtime's intra-op spinning (its default: on), from `onnxruntime.spinning=on|off`.
+  // ONNX Runtime's intra-op spinning (its default: on), from `onnxruntime.spinning=on|off`
+  // (checked against options() by the framework).
   static bool spinning(const CompileOptions& options) {
-    bool on = true;
-    for (const auto& [key, value] : options.extra) {
-      if (!key.starts_with("onnxruntime.")) continue;
-      if (key != "onnxruntime.spinning" || (value != "on" && value != "off"))
-        throw std::invalid_argument("onnxruntime: unknown option " + key + "=" + value + " (known: onnxruntime.spinning=on|off)");
-      on = value == "on";
-    }
-    return on;
+    const auto it = options.extra.find("onnxruntime.spinning");
+    return it == options.extra.end() || it->second != "off";
   }
 
   static Probe find_runtime() {

@@ -227,7 +227,7 @@ TEST(GpuOpsTf32, OffByDefaultOnWhenAsked) {
   const auto want = gpu_test::run_on(*make_reference_backend(), g, w, in, {});
   CompileOptions o = gpu_test::gpu_options(Precision::fp32);
   EXPECT_LT(gpu_test::relative_l2(gpu_test::run_on(*make_gpu_backend(), g, w, in, o)[0], want[0]), 1e-5);
-  o.extra["tf32"] = "1";
+  o.extra["gpu.tf32"] = "1";
   EXPECT_LT(gpu_test::relative_l2(gpu_test::run_on(*make_gpu_backend(), g, w, in, o)[0], want[0]), 1e-2);
 }
 
