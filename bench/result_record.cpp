@@ -83,7 +83,8 @@ json backend_json(const BackendFacts& b) {
             {"delegated_macs", p.delegated_macs},
             {"total_macs", p.total_macs},
             {"partitions", partitions},
-            {"fallback_ops", p.fallback_ops}}}};
+            {"fallback_ops", p.fallback_ops},
+            {"fallback_reasons", p.fallback_reasons}}}};
 }
 
 json scenario_json(const ScenarioFacts& s) {

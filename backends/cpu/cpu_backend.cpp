@@ -44,17 +44,20 @@ std::string onednn_version() {
 }
 
 // Every tensor a node touches must be f32 and of rank 1..6 (the formats the lowering
-// recognises); convolution weights must be weights, so they can be reordered at compile time.
-bool node_supported(const Graph& graph, const Node& node) {
-  auto ok = [&](const std::string& t) {
+// recognises); convolution weights must be weights, so they can be reordered at compile
+// time. Empty when the node is supported, else why not.
+std::string unsupported_reason(const Graph& graph, const Node& node) {
+  auto why = [&](const std::string& t) -> std::string {
     const TensorInfo& info = graph.info(t);
-    return info.dtype == DType::f32 && info.shape.size() <= 6;
+    if (info.dtype != DType::f32) return "tensor '" + t + "' is " + std::string(dtype_name(info.dtype)) + " (f32 only)";
+    if (info.shape.size() > 6) return "tensor '" + t + "' has rank " + std::to_string(info.shape.size()) + " (at most 6)";
+    return {};
   };
   for (const auto& in : node.inputs)
-    if (!ok(in)) return false;
-  if (!ok(node.name)) return false;
-  if (node.op == OpKind::conv2d && !graph.is_weight(node.inputs[1])) return false;
-  return true;
+    if (auto w = why(in); !w.empty()) return w;
+  if (auto w = why(node.name); !w.empty()) return w;
+  if (node.op == OpKind::conv2d && !graph.is_weight(node.inputs[1])) return "filter '" + node.inputs[1] + "' is computed at run time (a weight only)";
+  return {};
 }
 
 std::string implementations_summary(const std::map<std::string, int>& impls) {
@@ -105,8 +108,8 @@ class CpuBackend final : public Backend {
     return options.extra.contains("cpu.tdp_watts") ? PowerModelUse::wall_time : PowerModelUse::none;
   }
 
-  bool supports(const Graph& graph, const Node& node, const CompileOptions&) const override {
-    return node_supported(graph, node);
+  std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions&) const override {
+    return eb::unsupported_reason(graph, node);
   }
 
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights,
@@ -117,9 +120,8 @@ class CpuBackend final : public Backend {
     const auto caps = cpu::detect_capabilities(ctx.engine);
     const auto choice = cpu::choose_precision(options.precision, caps);
     for (const Node& n : graph.nodes)
-      if (!node_supported(graph, n))
-        throw std::invalid_argument("cpu backend: node '" + n.name + "' (" + std::string(op_name(n.op)) +
-                                    ") is not supported (f32 tensors of rank <= 6 only)");
+      if (const std::string why = eb::unsupported_reason(graph, n); !why.empty())
+        throw std::invalid_argument("cpu backend: node '" + n.name + "' (" + std::string(op_name(n.op)) + ") is not supported: " + why);
 
     cpu::Program program = cpu::lower_graph(ctx, graph, weights);
 

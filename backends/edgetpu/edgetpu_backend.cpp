@@ -46,8 +46,15 @@ class EdgeTpuBackend final : public Backend {
     (void)TpuParams::from_options(options.extra);
     (void)CalibrationSettings::from_options(options.extra);
   }
-  bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const override {
-    return options.extra.contains("edgetpu.model") || edgetpu_supports(graph, node);
+  // The cut is the whole graph's: found once per claim. One node alone costs a whole claim.
+  Capability claim(const Graph& graph, const CompileOptions& options) const override {
+    if (options.extra.contains("edgetpu.model")) return {std::vector<std::string>(graph.nodes.size())};
+    return claim_before_cut(graph);
+  }
+  std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions& options) const override {
+    for (std::size_t i = 0; i < graph.nodes.size(); ++i)
+      if (&graph.nodes[i] == &node || graph.nodes[i].name == node.name) return claim(graph, options).reasons[i];
+    throw std::invalid_argument("edgetpu: node '" + node.name + "' is not one of the graph's");
   }
   // With edgetpu.model, the real device (device_executable.h), or the probe's one-line
   // reason why not: never a silent fall back to the simulation. Otherwise the simulation.

@@ -59,8 +59,8 @@ class GpuBackend final : public Backend {
              .choices = {"find", "heuristic"}}};
   }
 
-  bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const override {
-    return gpu::unsupported_reason(graph, node, options).empty();
+  std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions& options) const override {
+    return gpu::unsupported_reason(graph, node, options);
   }
 
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights,

@@ -141,7 +141,7 @@ class OnnxRuntimeBackend final : public Backend {
     return *probe_;
   }
 
-  bool supports(const Graph&, const Node&, const CompileOptions&) const override { return true; }
+  std::string unsupported_reason(const Graph&, const Node&, const CompileOptions&) const override { return {}; }
 
   std::vector<OptionSpec> options() const override {
     return {{.key = "onnxruntime.spinning", .type = OptionType::choice, .default_value = "on",

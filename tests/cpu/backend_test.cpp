@@ -79,6 +79,7 @@ TEST(CpuBackend, RefusesNonF32Tensors) {
   g.output(g.add(OpKind::relu, NoAttrs{}, {x}, "y"));
   const Graph graph = g.finish();
   EXPECT_FALSE(make_cpu_backend()->supports(graph, graph.nodes[0], {}));
+  EXPECT_EQ(make_cpu_backend()->unsupported_reason(graph, graph.nodes[0], {}), "tensor 'x' is i8 (f32 only)");
 }
 
 TEST(CpuBackend, ReportsPrecisionAndWhy) {

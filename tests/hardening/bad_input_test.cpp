@@ -159,6 +159,25 @@ TEST(BackendOption, ListOptionsShowsEveryDeclaration) {
     EXPECT_NE(r.out.find(text), std::string::npos) << text << " missing from\n" << r.out;
 }
 
+// The record says why nodes fell back, as the backend gave it: the Edge TPU compiler's cut at
+// the first layer norm of the M3ViT backbone, and the nodes after it. (Most of the work then
+// runs on the host, so the record is INVALID and the exit status 3; it is written all the same.)
+TEST(Capability, TheRecordShowsWhyNodesFellBack) {
+  TempDir tmp;
+  const auto r = run_cli({"run", "--model", kModel, "--backend", "edgetpu", "--iterations", "1", "--warmup", "0", "--no-fidelity",
+                          "--out", tmp / "out", "--quiet"});
+  ASSERT_EQ(r.status, 3) << r.err;
+  const auto written = files_under(tmp.path() / "out");
+  ASSERT_EQ(written.size(), 1u);
+  const auto j = nlohmann::json::parse(read_file(written.front()));
+  const auto& p = j["backend"]["partition"];
+  const auto reasons = p["fallback_reasons"].get<std::vector<std::string>>();
+  ASSERT_FALSE(reasons.empty()) << p.dump();
+  EXPECT_EQ(reasons.front(), "layernorm: no Edge TPU kernel for the normalisation") << p.dump();
+  EXPECT_NE(p["summary"].get<std::string>().find("fallback: layernorm (no Edge TPU kernel for the normalisation)"), std::string::npos)
+      << p["summary"];
+}
+
 // A full disk, as the program sees it: every write past 512 bytes fails with EFBIG. The
 // record cannot be written, so the run fails in one line and leaves no partial file.
 TEST(FullDisk, RecordWriteFailsCleanly) {
