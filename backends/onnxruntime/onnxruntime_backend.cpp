@@ -76,15 +76,15 @@ class PeerExecutable final : public Executable {
       throw std::runtime_error("onnxruntime: the peer did not start: " +
                                (ready.is_object() && ready.contains("error") ? ready["error"].get<std::string>() : process_->last_error_line()));
     version_ = ready.value("version", "?");
-    info_ = {{"runtime", "onnxruntime " + version_},
-             {"execution_provider", "CPUExecutionProvider"},
-             {"graph_optimization", "ORT_ENABLE_ALL"},
-             {"intra_op_threads", std::to_string(threads)},
-             {"inter_op_threads", "1"},
-             {"intra_op_spinning", spinning ? "on (ONNX Runtime's default)" : "off"},
-             {"model", fmt::format("exported by edgebench (export/onnx, opset {}, {} nodes)", onnx_export::kOpset, model.nodes)},
-             {"latency", "InferenceSession.run timed in the peer process (time.perf_counter_ns); tensors are exchanged outside it"},
-             {"peer", "tools/peer_run.py"}};
+    info_ = {{"onnxruntime.runtime", "onnxruntime " + version_},
+             {"onnxruntime.execution_provider", "CPUExecutionProvider"},
+             {"onnxruntime.graph_optimization", "ORT_ENABLE_ALL"},
+             {"onnxruntime.intra_op_threads", std::to_string(threads)},
+             {"onnxruntime.inter_op_threads", "1"},
+             {"onnxruntime.intra_op_spinning", spinning ? "on (ONNX Runtime's default)" : "off"},
+             {"onnxruntime.model", fmt::format("exported by edgebench (export/onnx, opset {}, {} nodes)", onnx_export::kOpset, model.nodes)},
+             {"onnxruntime.latency", "InferenceSession.run timed in the peer process (time.perf_counter_ns); tensors are exchanged outside it"},
+             {"onnxruntime.peer", "tools/peer_run.py"}};
   }
 
   std::vector<Tensor> run(std::span<const Tensor> inputs) override {

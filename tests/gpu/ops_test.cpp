@@ -19,6 +19,11 @@
 #include "tests/gpu/gpu_test_support.h"
 
 namespace eb {
+
+// What gtest prints for GetParam() (without it, the enum's byte); in Precision's own
+// namespace, where gtest looks for it.
+void PrintTo(Precision p, std::ostream* os) { *os << precision_name(p); }
+
 namespace {
 
 using Build = std::function<void(GraphBuilder&)>;

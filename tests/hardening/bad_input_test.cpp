@@ -30,6 +30,9 @@ struct BadInput {
   int status = 0;                 // expected exit status; 0: any non-zero
 };
 
+// What gtest prints for GetParam() (without it, the struct's bytes).
+void PrintTo(const BadInput& b, std::ostream* os) { *os << b.name; }
+
 class BadRun : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(BadRun, IsOneLineNonZeroAndWritesNothing) {

@@ -30,9 +30,9 @@ TEST(OnnxRuntimePeer, RunWritesAMeasuredRecordAndCompareUsesThePeersTime) {
   const auto rec = nlohmann::json::parse(read_file(dir / "mobiledet-cpu-onnxruntime-fp32.json"));
   EXPECT_EQ(rec["backend"]["name"], "onnxruntime");
   EXPECT_NE(rec["backend"]["device"].get<std::string>().find("ONNX Runtime "), std::string::npos);
-  EXPECT_EQ(rec["backend"]["executable_info"]["graph_optimization"], "ORT_ENABLE_ALL");
-  EXPECT_EQ(rec["backend"]["executable_info"]["execution_provider"], "CPUExecutionProvider");
-  EXPECT_NE(rec["backend"]["executable_info"]["runtime"].get<std::string>().find("onnxruntime "), std::string::npos);
+  EXPECT_EQ(rec["backend"]["executable_info"]["onnxruntime.graph_optimization"], "ORT_ENABLE_ALL");
+  EXPECT_EQ(rec["backend"]["executable_info"]["onnxruntime.execution_provider"], "CPUExecutionProvider");
+  EXPECT_NE(rec["backend"]["executable_info"]["onnxruntime.runtime"].get<std::string>().find("onnxruntime "), std::string::npos);
   const auto& dev = rec["timing"]["device"];
   ASSERT_TRUE(dev.is_object()) << rec["timing"].dump();
   EXPECT_EQ(dev["provenance"]["kind"], "measured");
