@@ -14,7 +14,7 @@ class NotBuiltBackend final : public Backend {
   std::string_view name() const override { return name_; }
   std::string_view description() const override { return description_; }
   Probe probe() const override { return {false, reason_, ""}; }
-  bool supports(const Graph&, const Node&, const CompileOptions&) const override { return false; }
+  std::string unsupported_reason(const Graph&, const Node&, const CompileOptions&) const override { return reason_; }
   std::unique_ptr<Executable> compile(const Graph&, const Weights&, const CompileOptions&) const override {
     throw std::runtime_error(name_ + " backend " + reason_);
   }

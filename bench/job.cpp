@@ -134,6 +134,7 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
   job.built = build_workload(workloads, spec.model, spec.task, spec.batch);
   job.backend = &resolve_backend(job.spec, backends);
   try {
+    check_backend_options(backends, job.spec.compile.extra);
     job.backend->check_options(job.spec.compile);
   } catch (const std::invalid_argument& e) {
     throw InvalidJob(fmt::format("--backend-option: {}", e.what()));
@@ -213,6 +214,7 @@ ResultRecord start_record(const PreparedJob& job) {
   r.backend.name = std::string(job.backend->name());
   r.backend.device = job.backend->probe().device;
   r.backend.options = spec.compile;
+  r.backend.resolved_options = resolve_options(job.backend->options(), spec.compile.extra);
   r.scenario.settings = spec.measure;
   return r;
 }

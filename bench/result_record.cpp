@@ -74,6 +74,7 @@ json backend_json(const BackendFacts& b) {
           {"threads", b.options.threads},
           {"allow_fallback", b.options.allow_fallback},
           {"options", b.options.extra},
+          {"resolved_options", b.resolved_options},
           {"executable_info", b.executable_info},
           {"partition",
            {{"summary", p.summary()},
@@ -82,7 +83,8 @@ json backend_json(const BackendFacts& b) {
             {"delegated_macs", p.delegated_macs},
             {"total_macs", p.total_macs},
             {"partitions", partitions},
-            {"fallback_ops", p.fallback_ops}}}};
+            {"fallback_ops", p.fallback_ops},
+            {"fallback_reasons", p.fallback_reasons}}}};
 }
 
 json scenario_json(const ScenarioFacts& s) {

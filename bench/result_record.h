@@ -58,6 +58,7 @@ struct BackendFacts {
   std::string name;
   std::string device;  // Probe::device
   CompileOptions options;
+  std::map<std::string, std::string> resolved_options;  // this backend's declared options: given or default
   PartitionPlan plan;
   std::map<std::string, std::string> executable_info;  // Executable::info()
 };

@@ -7,22 +7,6 @@
 #include <fmt/format.h>
 
 namespace eb::cli {
-namespace {
-
-// Display width of UTF-8 text: code points, not bytes (µ is two bytes, one column).
-std::size_t width(std::string_view s) {
-  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0u) != 0x80u; }));
-}
-
-}  // namespace
-
-std::string format_ns(double ns) {
-  const double a = std::fabs(ns);
-  if (a >= 1e9) return fmt::format("{:.3f} s", ns / 1e9);
-  if (a >= 1e6) return fmt::format("{:.2f} ms", ns / 1e6);
-  if (a >= 1e3) return fmt::format("{:.1f} µs", ns / 1e3);
-  return fmt::format("{:.0f} ns", ns);
-}
 
 std::string format_count(double n) {
   const double a = std::fabs(n);
@@ -70,14 +54,14 @@ void Table::add_row(std::vector<std::string> cells) {
 std::string Table::render(std::string_view indent) const {
   std::vector<std::size_t> w(header_.size(), 0);
   for (std::size_t c = 0; c < header_.size(); ++c) {
-    w[c] = width(header_[c]);
-    for (const auto& row : rows_) w[c] = std::max(w[c], width(row[c]));
+    w[c] = reports::display_width(header_[c]);
+    for (const auto& row : rows_) w[c] = std::max(w[c], reports::display_width(row[c]));
   }
   std::string out;
   const auto line = [&](const std::vector<std::string>& cells) {
     std::string l(indent);
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::string pad(w[c] - width(cells[c]), ' ');
+      const std::string pad(w[c] - reports::display_width(cells[c]), ' ');
       const bool last = c + 1 == cells.size();
       if (align_[c] == Align::right) {
         l += pad;

@@ -1,5 +1,6 @@
-// Console formatting shared by the subcommands: human-readable durations and counts,
-// aligned tables, one-line messages. Formatting only — no decisions.
+// Console formatting shared by the subcommands: human-readable counts, aligned tables,
+// one-line messages (durations and display widths are the reports' own, text_format.h).
+// Formatting only — no decisions.
 #pragma once
 
 #include <cstdint>
@@ -7,10 +8,11 @@
 #include <string_view>
 #include <vector>
 
+#include "reports/text_format.h"
+
 namespace eb::cli {
 
-// "812.3 µs", "12.35 ms", "1.234 s"
-std::string format_ns(double ns);
+using reports::format_ns;  // "812.3 µs", "12.35 ms", "1.234 s"
 // "17.98 M", "785.4 M", "1.53 G", "512"
 std::string format_count(double n);
 // Newlines and tabs become spaces, so that an error is exactly one line.

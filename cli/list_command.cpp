@@ -1,4 +1,5 @@
-// edgebench list: the backends of this build (available here or not, and why) and the models.
+// edgebench list: the backends of this build (available here or not, and why) and the models;
+// with --options, every backend's declared --backend-option settings.
 #include <memory>
 
 #include <fmt/format.h>
@@ -12,6 +13,7 @@ namespace {
 
 struct ListOptions {
   std::string format = "table";
+  bool options = false;
 };
 
 std::string precisions_text(const Backend& b) {
@@ -32,6 +34,24 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return s;
 }
 
+nlohmann::json options_json(const Backend& b) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const OptionSpec& o : b.options())
+    out.push_back({{"key", o.key},
+                   {"values", o.type_text()},
+                   {"default", o.default_value.empty() ? nlohmann::json(nullptr) : nlohmann::json(o.default_value)},
+                   {"help", o.help}});
+  return out;
+}
+
+void print_options(const Context& ctx) {
+  Table t({"OPTION", "VALUES", "DEFAULT", "MEANING"});
+  for (const Backend* b : ctx.backends.all())
+    for (const OptionSpec& o : b->options())
+      t.add_row({o.key, o.type_text(), o.default_value.empty() ? "-" : o.default_value, o.help});
+  fmt::print("Backend options (run --backend-option KEY=VALUE; any other key is an error):\n{}", t.render("  "));
+}
+
 void print_json(const Context& ctx) {
   nlohmann::json backends = nlohmann::json::array(), models = nlohmann::json::array();
   for (const Backend* b : ctx.backends.all()) {
@@ -43,7 +63,8 @@ void print_json(const Context& ctx) {
                         {"available", p.available},
                         {"device", p.device},
                         {"reason", p.reason},
-                        {"precisions", precisions}});
+                        {"precisions", precisions},
+                        {"options", options_json(*b)}});
   }
   for (const Workload* w : ctx.workloads.all())
     models.push_back({{"name", w->name()}, {"description", w->description()}, {"tasks", w->tasks()}});
@@ -70,7 +91,12 @@ void add_list_command(CLI::App& app, const Context& ctx) {
   auto opts = std::make_shared<ListOptions>();
   CLI::App* cmd = app.add_subcommand("list", "List backends (with availability on this machine) and models");
   cmd->add_option("--format", opts->format, "Output format")->check(CLI::IsMember({"table", "json"}))->capture_default_str();
-  cmd->callback([opts, &ctx] { opts->format == "json" ? print_json(ctx) : print_table(ctx); });
+  cmd->add_flag("--options", opts->options, "List every backend's settings (--backend-option KEY=VALUE) instead");
+  cmd->callback([opts, &ctx] {
+    if (opts->format == "json") print_json(ctx);
+    else if (opts->options) print_options(ctx);
+    else print_table(ctx);
+  });
 }
 
 }  // namespace eb::cli

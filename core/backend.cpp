@@ -16,4 +16,11 @@ Precision parse_precision(std::string_view name) {
   throw std::invalid_argument("unknown precision '" + std::string(name) + "' (known: fp32, fp16, bf16, int8, fixed)");
 }
 
+Capability Backend::claim(const Graph& graph, const CompileOptions& options) const {
+  Capability c;
+  c.reasons.reserve(graph.nodes.size());
+  for (const Node& node : graph.nodes) c.reasons.push_back(unsupported_reason(graph, node, options));
+  return c;
+}
+
 }  // namespace eb

@@ -1,6 +1,7 @@
-// The backend interface: a backend answers "is this node supported?" and compiles a
-// whole (sub)graph into an Executable, as ggml backends and TFLite delegates do. The
-// framework (core/partition.h) does the partitioning and the fallback to the reference.
+// The backend interface: a backend claims the nodes of a graph it runs, saying why for
+// every other one (as ONNX Runtime's GetCapability does), and compiles a whole (sub)graph
+// into an Executable, as ggml backends and TFLite delegates do. The framework
+// (core/partition.h) does the partitioning and the fallback to the reference.
 #pragma once
 
 #include <map>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/backend_options.h"
 #include "core/graph.h"
 #include "core/provenance.h"
 #include "core/weights.h"
@@ -91,6 +93,16 @@ class Executable {
   virtual std::map<std::string, std::string> info() const { return {}; }
 };
 
+// What a backend takes of a graph: for each node of Graph::nodes, in order, an empty string
+// when the backend runs it, else why not ("no int8 form", "after the compiler's cut at
+// 'norm1'"). The framework turns maximal runs of claimed nodes into the backend's
+// partitions and shows the reasons of the others, prefixed with their op when the reason
+// does not start with it ("layernorm: no int8 form").
+struct Capability {
+  std::vector<std::string> reasons;
+  bool claimed(std::size_t node) const { return reasons.at(node).empty(); }
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -104,12 +116,26 @@ class Backend {
     (void)options;
     return PowerModelUse::none;
   }
-  // Throws std::invalid_argument for a setting in options.extra whose value this backend
-  // cannot use (compile() would throw the same later), so that a typo is a usage error
-  // before anything slow runs.
+  // The settings this backend reads from CompileOptions::extra, each key prefixed with the
+  // backend's name. The framework rejects any other key of that prefix and any value outside
+  // its declaration before check_options() and compile() see them (core/backend_options.h).
+  virtual std::vector<OptionSpec> options() const { return {}; }
+  // Throws std::invalid_argument for settings that pass their declarations but that this
+  // backend still cannot use together (compile() would throw the same later: a file that
+  // is not an xclbin, mean and std lists of different lengths), so that they are a usage
+  // error before anything slow runs.
   virtual void check_options(const CompileOptions& options) const { (void)options; }
-  // Whether this backend runs `node` of `graph` with these options.
-  virtual bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const = 0;
+  // Why this backend cannot run `node` of `graph` with these options; empty when it can.
+  virtual std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions& options) const = 0;
+  // The nodes of `graph` this backend runs, with a reason for each other one. The default
+  // asks unsupported_reason() node by node; a backend whose answer depends on the whole
+  // graph (the Edge TPU compiler's cut, a mode chosen once per graph) overrides it and
+  // decides once per graph.
+  virtual Capability claim(const Graph& graph, const CompileOptions& options) const;
+  // unsupported_reason() is empty: a shorthand for one node.
+  bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const {
+    return unsupported_reason(graph, node, options).empty();
+  }
   // Compiles a graph whose every node is supported (the framework guarantees it).
   // Weights are copied or uploaded here, once, not at run time.
   virtual std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights,

@@ -40,9 +40,14 @@ std::string PartitionPlan::summary() const {
   std::string s = std::to_string(delegated_nodes) + " of " + std::to_string(total_nodes) + " nodes (" +
                   percent(delegated_macs, total_macs, delegated_nodes == total_nodes) + " of MACs) on " + backend +
                   " in " + std::to_string(parts) + (parts == 1 ? " partition" : " partitions");
-  if (!fallback_ops.empty()) {
-    s += "; fallback:";
-    for (std::size_t i = 0; i < fallback_ops.size(); ++i) s += (i ? ", " : " ") + fallback_ops[i];
+  for (std::size_t i = 0; i < fallback_ops.size(); ++i) {
+    s += (i ? ", " : "; fallback: ") + fallback_ops[i];
+    const std::string prefix = fallback_ops[i] + ": ";
+    for (const auto& r : fallback_reasons)
+      if (r.starts_with(prefix)) {
+        s += " (" + r.substr(prefix.size()) + ")";
+        break;
+      }
   }
   return s;
 }
@@ -51,13 +56,21 @@ PartitionPlan plan_partitions(const Graph& graph, const Backend& backend, const 
   PartitionPlan plan;
   plan.backend = std::string(backend.name());
   plan.total_nodes = graph.nodes.size();
+  const Capability capability = backend.claim(graph, options);
+  if (capability.reasons.size() != graph.nodes.size())
+    throw std::logic_error("backend '" + plan.backend + "' answered for " + std::to_string(capability.reasons.size()) +
+                           " nodes of a graph of " + std::to_string(graph.nodes.size()));
   std::set<std::string_view> fallback_seen;
+  std::set<std::string> reasons_seen;
   for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& node = graph.nodes[i];
-    const bool ok = backend.supports(graph, node, options);
+    const bool ok = capability.claimed(i);
+    const std::string op(op_name(node.op));
+    const std::string& why = capability.reasons[i];
+    const std::string reason = ok ? "" : why.starts_with(op + ":") ? why : op + ": " + why;
     if (!ok && !options.allow_fallback)
-      throw std::runtime_error("backend '" + plan.backend + "' does not support node '" + node.name + "' (" +
-                               std::string(op_name(node.op)) + ") and fallback is disabled");
+      throw std::runtime_error("backend '" + plan.backend + "' does not support node '" + node.name + "' (" + reason +
+                               ") and fallback is disabled");
     const std::int64_t macs = node_macs(node, input_shapes(graph, node), graph.info(node.name).shape);
     const std::string target = ok ? plan.backend : std::string(kFallbackName);
     if (plan.partitions.empty() || plan.partitions.back().backend != target) plan.partitions.push_back({target, {}, 0});
@@ -67,8 +80,9 @@ PartitionPlan plan_partitions(const Graph& graph, const Backend& backend, const 
     if (ok) {
       ++plan.delegated_nodes;
       plan.delegated_macs += macs;
-    } else if (fallback_seen.insert(op_name(node.op)).second) {
-      plan.fallback_ops.emplace_back(op_name(node.op));
+    } else {
+      if (fallback_seen.insert(op_name(node.op)).second) plan.fallback_ops.push_back(op);
+      if (reasons_seen.insert(reason).second) plan.fallback_reasons.push_back(reason);
     }
   }
   return plan;

@@ -1,7 +1,8 @@
 // Partitioning a graph between a backend and the reference fallback (TFLite delegate /
-// ONNX Runtime execution-provider style): the backend is asked node by node, maximal
-// runs of supported nodes become its partitions, everything else runs on the reference
-// backend, and the split is reported ("N of M nodes on cpu in P partitions").
+// ONNX Runtime execution-provider style): the backend claims the nodes it runs
+// (Backend::claim, a reason for each other one), maximal runs of claimed nodes become its
+// partitions, everything else runs on the reference backend, and the split is reported
+// with the reasons ("N of M nodes on cpu in P partitions; fallback: layernorm (no int8 form)").
 #pragma once
 
 #include <memory>
@@ -25,12 +26,15 @@ struct PartitionPlan {
   std::size_t delegated_nodes = 0;  // nodes on the requested backend
   std::int64_t total_macs = 0;
   std::int64_t delegated_macs = 0;
-  std::vector<std::string> fallback_ops;  // distinct op names that fell back
-  std::string summary() const;            // "118 of 120 nodes (99.8% of MACs) on cpu in 3 partitions; fallback: moe"
+  std::vector<std::string> fallback_ops;      // distinct op names that fell back
+  std::vector<std::string> fallback_reasons;  // distinct "op: reason" of the nodes that fell back, first seen first
+  // "118 of 120 nodes (99.8% of MACs) on cpu in 3 partitions; fallback: moe (top_k 9 (at most 8))":
+  // each fallback op with the reason of its first node.
+  std::string summary() const;
 };
 
-// Asks `backend` about every node. With options.allow_fallback == false, an unsupported
-// node throws std::runtime_error naming it.
+// Asks `backend` to claim the graph's nodes. With options.allow_fallback == false, an
+// unclaimed node throws std::runtime_error naming it and the reason.
 PartitionPlan plan_partitions(const Graph& graph, const Backend& backend, const CompileOptions& options);
 
 // The nodes of one partition as a graph of its own: inputs are the tensors it reads that

@@ -29,4 +29,27 @@ std::vector<const Backend*> BackendRegistry::all() const {
   return out;
 }
 
+void check_backend_options(const BackendRegistry& backends, const std::map<std::string, std::string>& extra) {
+  for (const auto& [key, value] : extra) {
+    const std::string owner = key.substr(0, key.find('.'));
+    const Backend* b = backends.find(owner);
+    if (!b) throw std::invalid_argument("'" + key + "' names no backend ('" + owner + "' is not one; see 'edgebench list')");
+    const auto specs = b->options();
+    // A backend this build left out declares nothing, yet its options are real ones; they
+    // cannot be checked here and do nothing, since it cannot run.
+    if (specs.empty() && !b->probe().available && owner != "reference") continue;
+    const OptionSpec* spec = nullptr;
+    std::string known;
+    for (const auto& s : specs) {
+      if (s.key == key) spec = &s;
+      if (!known.empty()) known += ", ";
+      known += s.key;
+    }
+    if (!spec)
+      throw std::invalid_argument("'" + key + "' is not an option of " + owner +
+                                  (known.empty() ? " (it has none)" : " (known: " + known + "; see 'edgebench list --options')"));
+    check_option_value(*spec, value);
+  }
+}
+
 }  // namespace eb

@@ -2,8 +2,10 @@
 // that lists them) and read-only afterwards.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,6 +30,13 @@ class BackendRegistry {
  private:
   std::vector<std::unique_ptr<Backend>> backends_;
 };
+
+// Checks every key of `extra` ("<backend>.<name>") against the declared options of the
+// backend it names, and its value against the declaration. Throws std::invalid_argument
+// with one line naming the key: a prefix that is no backend, a key the backend does not
+// declare (listing those it does), or a value outside the declared type and range. Keys of
+// a backend left out of this build (it declares nothing and is unavailable) pass unchecked.
+void check_backend_options(const BackendRegistry& backends, const std::map<std::string, std::string>& extra);
 
 // Every backend compiled into this build, in preference order, reference last.
 BackendRegistry make_backend_registry();

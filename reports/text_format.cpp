@@ -8,15 +8,14 @@
 namespace eb::reports {
 namespace {
 
-// Display width of UTF-8 text: code points, not bytes.
-std::size_t width(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0u) != 0x80u; }));
-}
-
 std::string mark(const Figure& f) { return f.modeled() ? kModeledMark : ""; }
 
 }  // namespace
+
+std::size_t display_width(std::string_view s) {
+  return static_cast<std::size_t>(
+      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0u) != 0x80u; }));
+}
 
 std::string format_ns(double ns) {
   const double a = std::fabs(ns);
@@ -102,13 +101,13 @@ void TextTable::add_row(std::vector<std::string> cells) {
 std::string TextTable::render(bool colour, std::string_view indent) const {
   std::vector<std::size_t> w(header_.size());
   for (std::size_t c = 0; c < header_.size(); ++c) {
-    w[c] = width(header_[c]);
-    for (const auto& row : rows_) w[c] = std::max(w[c], width(row[c]));
+    w[c] = display_width(header_[c]);
+    for (const auto& row : rows_) w[c] = std::max(w[c], display_width(row[c]));
   }
   const auto line = [&](const std::vector<std::string>& cells, bool header) {
     std::string out(indent);
     for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::string pad(w[c] - width(cells[c]), ' ');
+      const std::string pad(w[c] - display_width(cells[c]), ' ');
       std::string cell = right_[c] ? pad + cells[c] : cells[c] + pad;
       if (colour && header) cell = "\x1b[1m" + cell + "\x1b[0m";
       else if (colour && cells[c].starts_with(kModeledMark)) cell = "\x1b[33m" + cell + "\x1b[0m";

@@ -15,6 +15,8 @@ inline constexpr const char* kMissing = "–";
 inline constexpr const char* kModeledMark = "~";
 
 std::string format_ns(double ns);               // "812.3 µs", "12.35 ms", "1.234 s"
+// Display width of UTF-8 text in a terminal: code points, not bytes ("µ" is two bytes, one column).
+std::size_t display_width(std::string_view s);
 std::string format_number(double v, int significant = 3);  // "0.0123", "12.3", "1234"
 
 // "~12.35 ms" when modeled, "–" when missing.

@@ -44,17 +44,20 @@ std::string onednn_version() {
 }
 
 // Every tensor a node touches must be f32 and of rank 1..6 (the formats the lowering
-// recognises); convolution weights must be weights, so they can be reordered at compile time.
-bool node_supported(const Graph& graph, const Node& node) {
-  auto ok = [&](const std::string& t) {
+// recognises); convolution weights must be weights, so they can be reordered at compile
+// time. Empty when the node is supported, else why not.
+std::string unsupported_reason(const Graph& graph, const Node& node) {
+  auto why = [&](const std::string& t) -> std::string {
     const TensorInfo& info = graph.info(t);
-    return info.dtype == DType::f32 && info.shape.size() <= 6;
+    if (info.dtype != DType::f32) return "tensor '" + t + "' is " + std::string(dtype_name(info.dtype)) + " (f32 only)";
+    if (info.shape.size() > 6) return "tensor '" + t + "' has rank " + std::to_string(info.shape.size()) + " (at most 6)";
+    return {};
   };
   for (const auto& in : node.inputs)
-    if (!ok(in)) return false;
-  if (!ok(node.name)) return false;
-  if (node.op == OpKind::conv2d && !graph.is_weight(node.inputs[1])) return false;
-  return true;
+    if (auto w = why(in); !w.empty()) return w;
+  if (auto w = why(node.name); !w.empty()) return w;
+  if (node.op == OpKind::conv2d && !graph.is_weight(node.inputs[1])) return "filter '" + node.inputs[1] + "' is computed at run time (a weight only)";
+  return {};
 }
 
 std::string implementations_summary(const std::map<std::string, int>& impls) {
@@ -92,6 +95,11 @@ class CpuBackend final : public Backend {
   }
 
   std::vector<Precision> precisions() const override { return {Precision::fp32}; }
+  std::vector<OptionSpec> options() const override {
+    return {{.key = "cpu.tdp_watts", .type = OptionType::number,
+             .help = "the CPU's TDP in watts: enables the TDP power model (--power model)", .min = 0, .max = 1000,
+             .min_exclusive = true}};
+  }
   // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts).
   void check_options(const CompileOptions& options) const override {
     if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) (void)parse_tdp(it->second);
@@ -100,8 +108,8 @@ class CpuBackend final : public Backend {
     return options.extra.contains("cpu.tdp_watts") ? PowerModelUse::wall_time : PowerModelUse::none;
   }
 
-  bool supports(const Graph& graph, const Node& node, const CompileOptions&) const override {
-    return node_supported(graph, node);
+  std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions&) const override {
+    return eb::unsupported_reason(graph, node);
   }
 
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights,
@@ -112,9 +120,8 @@ class CpuBackend final : public Backend {
     const auto caps = cpu::detect_capabilities(ctx.engine);
     const auto choice = cpu::choose_precision(options.precision, caps);
     for (const Node& n : graph.nodes)
-      if (!node_supported(graph, n))
-        throw std::invalid_argument("cpu backend: node '" + n.name + "' (" + std::string(op_name(n.op)) +
-                                    ") is not supported (f32 tensors of rank <= 6 only)");
+      if (const std::string why = eb::unsupported_reason(graph, n); !why.empty())
+        throw std::invalid_argument("cpu backend: node '" + n.name + "' (" + std::string(op_name(n.op)) + ") is not supported: " + why);
 
     cpu::Program program = cpu::lower_graph(ctx, graph, weights);
 
@@ -122,19 +129,19 @@ class CpuBackend final : public Backend {
     info["precision"] = std::string(precision_name(choice.effective));
     info["precision.requested"] = std::string(precision_name(choice.requested));
     info["precision.reason"] = choice.reason;
-    info["isa"] = caps.isa;
+    info["cpu.isa"] = caps.isa;
     info["threads"] = std::to_string(ctx.threads);
-    info["onednn"] = onednn_version();
-    info["memory.arena_bytes"] = std::to_string(program.arena_bytes);
-    info["memory.unplanned_bytes"] = std::to_string(program.unplanned_bytes);
-    info["memory.scratchpad_bytes"] = std::to_string(program.scratchpad_bytes);
-    info["memory.constant_bytes"] = std::to_string(program.constant_bytes);
-    info["reorders"] = std::to_string(program.reorders);
-    info["sums.in_place"] = std::to_string(program.sums_in_place);
-    info["sums.copied"] = std::to_string(program.sum_copies);
-    info["steps.single_thread"] = std::to_string(program.single_thread_steps);
-    info["steps"] = std::to_string(program.steps.size());
-    info["implementations"] = implementations_summary(program.implementations);
+    info["cpu.onednn"] = onednn_version();
+    info["cpu.memory.arena_bytes"] = std::to_string(program.arena_bytes);
+    info["cpu.memory.unplanned_bytes"] = std::to_string(program.unplanned_bytes);
+    info["cpu.memory.scratchpad_bytes"] = std::to_string(program.scratchpad_bytes);
+    info["cpu.memory.constant_bytes"] = std::to_string(program.constant_bytes);
+    info["cpu.reorders"] = std::to_string(program.reorders);
+    info["cpu.sums.in_place"] = std::to_string(program.sums_in_place);
+    info["cpu.sums.copied"] = std::to_string(program.sum_copies);
+    info["cpu.steps.single_thread"] = std::to_string(program.single_thread_steps);
+    info["cpu.steps"] = std::to_string(program.steps.size());
+    info["cpu.implementations"] = implementations_summary(program.implementations);
     std::optional<cpu::TdpPowerModel> power;
     if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) {
       power = cpu::host_power_model(parse_tdp(it->second));

@@ -4,6 +4,7 @@
 
 #include "backends/edgetpu/device_executable.h"
 #include "backends/edgetpu/executable.h"
+#include "backends/edgetpu/options.h"
 #include "backends/edgetpu/runtime_probe.h"
 #include "backends/edgetpu/support.h"
 #include "backends/edgetpu/timing_model.h"
@@ -38,14 +39,22 @@ class EdgeTpuBackend final : public Backend {
   PowerModelUse power_model_use(const CompileOptions& options) const override {
     return options.extra.contains("edgetpu.model") ? PowerModelUse::none : PowerModelUse::modeled_time;
   }
+  std::vector<OptionSpec> options() const override { return edgetpu_options(); }
   // With edgetpu.model the .tflite stands for the whole graph: TFLite runs whatever the
   // Edge TPU compiler left on the CPU itself, so nothing falls back to the reference.
   void check_options(const CompileOptions& options) const override {
     (void)TpuParams::from_options(options.extra);
     (void)CalibrationSettings::from_options(options.extra);
   }
-  bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const override {
-    return options.extra.contains("edgetpu.model") || edgetpu_supports(graph, node);
+  // The cut is the whole graph's: found once per claim. One node alone costs a whole claim.
+  Capability claim(const Graph& graph, const CompileOptions& options) const override {
+    if (options.extra.contains("edgetpu.model")) return {std::vector<std::string>(graph.nodes.size())};
+    return claim_before_cut(graph);
+  }
+  std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions& options) const override {
+    for (std::size_t i = 0; i < graph.nodes.size(); ++i)
+      if (&graph.nodes[i] == &node || graph.nodes[i].name == node.name) return claim(graph, options).reasons[i];
+    throw std::invalid_argument("edgetpu: node '" + node.name + "' is not one of the graph's");
   }
   // With edgetpu.model, the real device (device_executable.h), or the probe's one-line
   // reason why not: never a silent fall back to the simulation. Otherwise the simulation.

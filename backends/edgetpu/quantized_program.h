@@ -98,7 +98,6 @@ class QuantizedProgram {
   const QTensor& tensor(const std::string& name) const;
   std::int64_t last_input_saturated() const { return input_saturated_; }
   std::int64_t weight_bytes() const { return weight_bytes_; }
-  std::size_t step_count() const { return steps_.size(); }
   // The lowered steps in execution order, and the graph's input and output tensor names.
   const std::vector<LoweredOp>& ops() const { return ops_; }
   const std::vector<std::string>& input_names() const { return inputs_; }

@@ -88,11 +88,16 @@ Cut find_cut(const Graph& graph) {
   return c;
 }
 
-bool edgetpu_supports(const Graph& graph, const Node& node) {
+Capability claim_before_cut(const Graph& graph) {
   const Cut c = find_cut(graph);
-  for (std::size_t i = 0; i < c.index; ++i)
-    if (&graph.nodes[i] == &node || graph.nodes[i].name == node.name) return true;
-  return false;
+  Capability claim;
+  claim.reasons.resize(graph.nodes.size());
+  for (std::size_t i = c.index; i < graph.nodes.size(); ++i) {
+    if (i == c.index) claim.reasons[i] = c.reason;
+    else if (!op_mappable(graph, graph.nodes[i], &claim.reasons[i])) continue;
+    else claim.reasons[i] = "after the Edge TPU compiler's cut at '" + c.node + "'";
+  }
+  return claim;
 }
 
 std::string describe_cut(const Graph& graph) {

@@ -9,13 +9,14 @@
 //
 // The compiler then cuts the graph at the FIRST unmappable op in topological order:
 // everything from there on runs on the host CPU, even ops the TPU could run, because the
-// compiler delegates one contiguous prefix of the graph. So supports() is false for the
-// first unmappable node and every node after it.
+// compiler delegates one contiguous prefix of the graph. So the backend claims the nodes
+// before the first unmappable one, found once per graph (claim_before_cut).
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "core/backend.h"
 #include "core/graph.h"
 
 namespace eb::edgetpu {
@@ -33,8 +34,10 @@ struct Cut {
 // Where the compiler cuts `graph`.
 Cut find_cut(const Graph& graph);
 
-// op_mappable and before the cut.
-bool edgetpu_supports(const Graph& graph, const Node& node);
+// The nodes before the cut, as Backend::claim answers: the cut node's reason, and for each
+// node after it its own reason when it is unmappable too, else "after the Edge TPU
+// compiler's cut at 'NODE'". One pass over the graph.
+Capability claim_before_cut(const Graph& graph);
 
 // "all 312 nodes map to the Edge TPU" or "cut at node 'blocks.0.norm1' (layernorm: ...):
 // 3 of 118 nodes on the Edge TPU, 115 on the host (also unmappable after the cut: gelu, moe)".

@@ -56,12 +56,6 @@ Perm identity_perm(std::size_t rank) {
 
 Perm default_tflite_perm(std::size_t rank) { return rank == 4 ? Perm{0, 2, 3, 1} : identity_perm(rank); }
 
-bool is_identity(std::span<const int> perm) {
-  for (std::size_t d = 0; d < perm.size(); ++d)
-    if (perm[d] != static_cast<int>(d)) return false;
-  return true;
-}
-
 Perm inverse_perm(std::span<const int> perm) {
   check_perm(perm.size(), perm);
   Perm inv(perm.size());

@@ -16,7 +16,6 @@ using Perm = std::vector<int>;
 Perm identity_perm(std::size_t rank);
 // NHWC ({0, 2, 3, 1}) for rank 4, the identity otherwise.
 Perm default_tflite_perm(std::size_t rank);
-bool is_identity(std::span<const int> perm);
 Perm inverse_perm(std::span<const int> perm);
 
 // shape[perm[d]] for each d. Throws std::invalid_argument if perm is not a permutation of

@@ -34,7 +34,6 @@ class FpgaExecutable final : public Executable {
   const CycleReport& last_cycles() const { return cycles_; }
   std::optional<PowerEstimate> last_power() const;
   const CycleModelParams& cycle_model() const { return model_; }
-  const BoardPowerParams& board_power() const { return power_; }
   // The board power model (power_model.h); idle is its static power.
   std::optional<PowerModelInfo> power_model() const override;
   std::optional<double> last_modeled_watts() const override;

@@ -8,6 +8,7 @@
 #include "backends/fpga/executable.h"
 #include "backends/fpga/cycle_model.h"
 #include "backends/fpga/lower.h"
+#include "backends/fpga/options.h"
 #include "backends/fpga/power_model.h"
 #include "backends/fpga/xrt_probe.h"
 
@@ -45,13 +46,21 @@ class FpgaBackend final : public Backend {
   PowerModelUse power_model_use(const CompileOptions& options) const override {
     return options.extra.contains("fpga.xclbin") ? PowerModelUse::none : PowerModelUse::modeled_time;
   }
+  std::vector<OptionSpec> options() const override { return fpga_options(); }
   void check_options(const CompileOptions& options) const override {
     (void)CycleModelParams::from_options(options.extra);
     (void)BoardPowerParams::from_options(options.extra);
     (void)PixelOptions::from_options(options.extra);
   }
-  bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const override {
-    return datapath_supports(graph, node, options.extra);
+  std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions& options) const override {
+    return fpga::unsupported_reason(graph, node, im2col_convs(graph, options.extra));
+  }
+  // The im2col choice is the graph's: made once, then every node asked.
+  Capability claim(const Graph& graph, const CompileOptions& options) const override {
+    const bool im2col = im2col_convs(graph, options.extra);
+    Capability c;
+    for (const Node& node : graph.nodes) c.reasons.push_back(fpga::unsupported_reason(graph, node, im2col));
+    return c;
   }
   // With "fpga.xclbin", the Edge-MoE kernel through XRT; otherwise the C simulation.
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions& options) const override {

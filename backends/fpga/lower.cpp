@@ -70,46 +70,70 @@ bool is_patch_conv(const Graph& g, const Node& n) {
 
 }  // namespace
 
-bool datapath_supports(const Graph& g, const Node& n, const std::map<std::string, std::string>& extra) {
+bool im2col_convs(const Graph& g, const std::map<std::string, std::string>& extra) { return im2col_enabled(g, extra); }
+
+std::string unsupported_reason(const Graph& g, const Node& n, bool im2col) {
   for (const auto& in : n.inputs)
-    if (g.info(in).dtype != DType::f32) return false;
+    if (g.info(in).dtype != DType::f32) return "input '" + in + "' is " + std::string(dtype_name(g.info(in).dtype)) + " (f32 only)";
+  const std::string max_in = std::to_string(hw::kMaxLinearIn), max_out = std::to_string(hw::kMaxLinearOut);
   switch (n.op) {
     case OpKind::conv2d:
-      return is_patch_conv(g, n) || (is_im2col_conv(g, n) && im2col_enabled(g, extra));
+      if (is_patch_conv(g, n)) return {};
+      if (!is_im2col_conv(g, n))
+        return "neither a patch embedding nor a one-group convolution whose im2col rows fit the linear unit (" + max_in +
+               " inputs, " + max_out + " outputs)";
+      return im2col ? "" : "im2col convolutions are off for this graph (fpga.convs, or attention in the graph)";
     case OpKind::linear: {
       const auto& a = n.attr<LinearAttrs>();
       const Shape& w = shape_of(g, n.inputs[1]);
-      return out_act(a.act) && w[1] <= hw::kMaxLinearIn && w[0] <= hw::kMaxLinearOut;
+      if (!out_act(a.act)) return "fused " + std::string(activation_name(a.act)) + " has no datapath form";
+      if (w[1] > hw::kMaxLinearIn || w[0] > hw::kMaxLinearOut)
+        return "weights " + to_string(w) + " exceed the linear unit (" + max_in + " inputs, " + max_out + " outputs)";
+      return {};
     }
     case OpKind::attention: {
       const Shape& x = shape_of(g, n.inputs[0]);
       const int heads = n.attr<AttentionAttrs>().heads;
-      if (x.size() < 2 || heads <= 0 || x.back() % 3 != 0 || (x.back() / 3) % heads != 0) return false;
+      const std::string limits = "head size a multiple of " + std::to_string(hw::kAttnBeat) + " up to " +
+                                 std::to_string(hw::kMaxHeadDim) + ", at most " + std::to_string(hw::kMaxTokens) + " tokens";
+      if (x.size() < 2 || heads <= 0 || x.back() % 3 != 0 || (x.back() / 3) % heads != 0)
+        return "packed qkv " + to_string(x) + " does not split into " + std::to_string(heads) + " heads";
       const std::int64_t hd = x.back() / 3 / heads;
-      return hd % hw::kAttnBeat == 0 && hd <= hw::kMaxHeadDim && x[x.size() - 2] <= hw::kMaxTokens;
+      if (hd % hw::kAttnBeat != 0 || hd > hw::kMaxHeadDim || x[x.size() - 2] > hw::kMaxTokens)
+        return to_string(x) + " with " + std::to_string(heads) + " heads is outside the attention unit (" + limits + ")";
+      return {};
     }
     case OpKind::layernorm:
-      return shape_of(g, n.inputs[0]).back() <= hw::kMaxNormDim;
+      if (shape_of(g, n.inputs[0]).back() > hw::kMaxNormDim)
+        return "rows of " + std::to_string(shape_of(g, n.inputs[0]).back()) + " exceed the unit's " + std::to_string(hw::kMaxNormDim);
+      return {};
     case OpKind::moe: {
       const auto& a = n.attr<MoeAttrs>();
       const Shape& x = shape_of(g, n.inputs[0]);
-      return a.act == Activation::gelu && a.experts <= hw::kMaxExperts && a.top_k <= std::min(a.experts, hw::kMaxTopK) &&
-             x.back() <= std::min(hw::kMaxLinearIn, hw::kMaxLinearOut) && a.hidden <= std::min(hw::kMaxLinearIn, hw::kMaxLinearOut) &&
-             (x.size() < 2 || x[x.size() - 2] <= hw::kMaxTokens);
+      const std::int64_t width = std::min(hw::kMaxLinearIn, hw::kMaxLinearOut);
+      if (a.act != Activation::gelu) return "experts with " + std::string(activation_name(a.act)) + " (the unit has GELU experts)";
+      if (a.experts > hw::kMaxExperts || a.top_k > std::min(a.experts, hw::kMaxTopK))
+        return std::to_string(a.experts) + " experts, top-" + std::to_string(a.top_k) + " (at most " +
+               std::to_string(hw::kMaxExperts) + " experts, top-" + std::to_string(hw::kMaxTopK) + ")";
+      if (x.back() > width || a.hidden > width || (x.size() >= 2 && x[x.size() - 2] > hw::kMaxTokens))
+        return to_string(x) + " with hidden " + std::to_string(a.hidden) + " exceeds the unit (" + std::to_string(width) +
+               " wide, " + std::to_string(hw::kMaxTokens) + " tokens)";
+      return {};
     }
     case OpKind::add: {
       const Shape& a = shape_of(g, n.inputs[0]);
       const Shape& b = shape_of(g, n.inputs[1]);
-      return a == b || (numel(b) <= numel(a) && periodic_in(a, b)) || (numel(a) < numel(b) && periodic_in(b, a));
+      if (a == b || (numel(b) <= numel(a) && periodic_in(a, b)) || (numel(a) < numel(b) && periodic_in(b, a))) return {};
+      return "broadcast " + to_string(a) + " + " + to_string(b) + " is not a periodic one the add unit streams";
     }
     case OpKind::gelu:
     case OpKind::reshape:
     case OpKind::transpose:
     case OpKind::concat:
     case OpKind::slice:
-      return true;
+      return {};
     default:
-      return false;
+      return "no datapath unit";
   }
 }
 
@@ -152,9 +176,10 @@ class Lowering {
 
   Program run() {
     for (const auto& in : g_.inputs) prog_.inputs.push_back(buffer(in));
+    const bool im2col = im2col_enabled(g_, extra_);  // a choice for the whole graph, made once
     for (const Node& n : g_.nodes) {
-      if (!datapath_supports(g_, n, extra_))
-        throw std::invalid_argument("fpga: node '" + n.name + "' (" + std::string(op_name(n.op)) + ") is not supported by the datapath");
+      if (const std::string why = unsupported_reason(g_, n, im2col); !why.empty())
+        throw std::invalid_argument("fpga: node '" + n.name + "' (" + std::string(op_name(n.op)) + ") is not supported by the datapath: " + why);
       prog_.steps.push_back(lower(n));
     }
     for (const auto& out : g_.outputs) prog_.outputs.push_back(buffer(out));

@@ -31,7 +31,13 @@
 
 namespace eb::fpga {
 
-bool datapath_supports(const Graph& graph, const Node& node, const std::map<std::string, std::string>& extra = {});
+// Whether the graph's one-group convolutions run on the linear unit as im2col: "fpga.convs"
+// (auto: when the graph has no attention, im2col, patch). A choice for the whole graph;
+// throws std::invalid_argument for another value.
+bool im2col_convs(const Graph& graph, const std::map<std::string, std::string>& extra);
+// Why the datapath cannot run `node` of `graph` ("rows of 8192 exceed the unit's 4096");
+// empty when it can. `im2col` is im2col_convs() of the graph.
+std::string unsupported_reason(const Graph& graph, const Node& node, bool im2col);
 
 // How graph inputs feeding a patch embedding may enter as 8-bit pixels (program.h).
 struct PixelOptions {

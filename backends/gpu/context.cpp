@@ -24,7 +24,6 @@ GpuContext::GpuContext(const GpuOptions& options) : options_(options), dtype_(st
   EB_GPU_CHECK(cudnnSetStream(dnn_.get(), stream_.get()));
 }
 
-std::size_t GpuContext::element_size() const { return dtype_size(dtype_); }
 
 void GpuContext::make_current() const { EB_GPU_CHECK(cudaSetDevice(options_.device)); }
 

@@ -19,7 +19,6 @@ class GpuContext {
   int device() const { return options_.device; }
   // Storage type of activations and most weights (f32, f16 or bf16).
   DType dtype() const { return dtype_; }
-  std::size_t element_size() const;
 
   cudaStream_t stream() const { return stream_.get(); }
   cublasHandle_t blas() const { return blas_.get(); }

@@ -157,25 +157,25 @@ GpuExecutable::GpuExecutable(const Graph& graph, const Weights& weights, const G
 
   info_["device"] = device_description(options.device);
   info_["precision"] = std::string(precision_name(options.precision));
-  info_["tf32"] = options.tf32 ? "1" : "0";
-  info_["arena_bytes"] = std::to_string(plan.total);
-  info_["arena_unshared_bytes"] = std::to_string(plan.unshared);
-  info_["weight_bytes"] = std::to_string(weights_.bytes());
-  info_["scratch_bytes"] = std::to_string(scratch_.bytes());
-  if (!conv_algos.empty()) info_["conv_algos"] = summarize(conv_algos);
+  info_["gpu.tf32"] = options.tf32 ? "1" : "0";
+  info_["gpu.memory.arena_bytes"] = std::to_string(plan.total);
+  info_["gpu.memory.arena_unshared_bytes"] = std::to_string(plan.unshared);
+  info_["gpu.memory.weight_bytes"] = std::to_string(weights_.bytes());
+  info_["gpu.memory.scratch_bytes"] = std::to_string(scratch_.bytes());
+  if (!conv_algos.empty()) info_["gpu.conv_algos"] = summarize(conv_algos);
   // How steps that had a choice ended up computing, per operator:
-  // info["conv2d"] = "cudnn fused bias+relu×12, cudnn + epilogue kernel×74".
+  // info["gpu.conv2d"] = "cudnn fused bias+relu×12, cudnn + epilogue kernel×74".
   std::map<std::string, std::map<std::string, int>> choices;
   for (const auto& step : steps_)
     if (std::string d = step->describe(); !d.empty()) ++choices[step->op()][d];
   for (const auto& [op, counts] : choices) {
     std::string line;
     for (const auto& [d, n] : counts) line += (line.empty() ? "" : ", ") + d + "×" + std::to_string(n);
-    info_[op] = line;
+    info_["gpu." + op] = line;
   }
   weights_.release_host();
   if (std::any_of(steps_.begin(), steps_.end(), [](const auto& s) { return !s->capturable(); }))
-    info_["moe"] = "per-expert cuBLAS GEMMs sized by token counts read back each run (host synchronisation)";
+    info_["gpu.moe"] = "per-expert cuBLAS GEMMs sized by token counts read back each run (host synchronisation)";
 }
 
 GpuExecutable::~GpuExecutable() {
@@ -197,7 +197,7 @@ void GpuExecutable::capture_graphs() {
   std::size_t eager = 0;
   for (const auto& step : steps_) eager += step->capturable() ? 0 : 1;
   if (!ctx_.options().cuda_graph) {
-    info_["cuda_graph"] = "off (option cuda_graph=0)";
+    info_["gpu.cuda_graph"] = "off (option gpu.cuda_graph=0)";
     return;
   }
   const cudaStream_t s = ctx_.stream();
@@ -225,7 +225,7 @@ void GpuExecutable::capture_graphs() {
     if (!error.empty()) {
       (void)cudaGetLastError();  // clear the error the failed capture recorded
       for (Segment& other : segments_) other.graph.reset();
-      info_["cuda_graph"] = "off (capture failed: " + error + ")";
+      info_["gpu.cuda_graph"] = "off (capture failed: " + error + ")";
       return;
     }
     ++graphs;
@@ -233,7 +233,7 @@ void GpuExecutable::capture_graphs() {
   // One replay now, so that a graph that cannot run fails the compile, not the first run.
   enqueue_compute(s);
   EB_GPU_CHECK(cudaStreamSynchronize(s));
-  info_["cuda_graph"] = "on (" + std::to_string(graphs) + (graphs == 1 ? " graph, " : " graphs, ") + std::to_string(eager) +
+  info_["gpu.cuda_graph"] = "on (" + std::to_string(graphs) + (graphs == 1 ? " graph, " : " graphs, ") + std::to_string(eager) +
                         " eager " + (eager == 1 ? "step" : "steps") + ")";
 }
 

@@ -5,7 +5,7 @@
 //     outputs alias their input; weights are uploaded once (weight_store.h);
 //   - every node becomes steps (ops/ops.h) with addresses, cuDNN algorithms and cuBLASLt
 //     algorithms fixed; the shared scratch is sized by the largest step;
-//   - one warm-up run, then, unless extra["cuda_graph"] = "0", each maximal stretch of
+//   - one warm-up run, then, unless gpu.cuda_graph=0, each maximal stretch of
 //     capturable steps is captured into a CUDA graph (one graph for a whole CNN; MoE
 //     experts, which need their token counts on the host, split it). A capture failure
 //     falls back to launching the steps each run, and info() says so.
@@ -50,10 +50,11 @@ class GpuExecutable final : public Executable {
   std::optional<DeviceTime> last_device_time() const override { return device_time_; }
   void enable_profiling(bool on) override;
   std::vector<NodeProfile> last_profile() const override { return profile_; }
-  // "device", "precision", "tf32", "cuda_graph" ("on (N graphs, M eager steps)" or
-  // "off (reason)"), "arena_bytes", "arena_unshared_bytes", "weight_bytes",
-  // "scratch_bytes", "conv_algos" (cuDNN algorithm per distinct geometry), "conv2d" and
-  // "linear" (how those steps compute: fused or not, cuBLASLt or the fallback), "moe".
+  // "device", "precision", "gpu.tf32", "gpu.cuda_graph" ("on (N graphs, M eager steps)"
+  // or "off (reason)"), "gpu.memory.arena_bytes", "gpu.memory.arena_unshared_bytes",
+  // "gpu.memory.weight_bytes", "gpu.memory.scratch_bytes", "gpu.conv_algos" (cuDNN
+  // algorithm per distinct geometry), "gpu.conv2d" and "gpu.linear" (how those steps
+  // compute: fused or not, cuBLASLt or the fallback), "gpu.moe".
   std::map<std::string, std::string> info() const override { return info_; }
 
  private:

@@ -16,7 +16,7 @@ class GpuBackend final : public Backend {
   std::string_view name() const override { return "gpu"; }
   std::string_view description() const override {
     return "NVIDIA GPU: cuDNN convolutions, cuBLAS(Lt) matrix products, CUDA kernels, CUDA graphs, CUDA-event timing, "
-           "NVML power; fp32 (TF32 only with tf32=1), fp16, bf16";
+           "NVML power; fp32 (TF32 only with gpu.tf32=1), fp16, bf16";
   }
 
   Probe probe() const override {
@@ -48,8 +48,19 @@ class GpuBackend final : public Backend {
 
   std::vector<Precision> precisions() const override { return {Precision::fp32, Precision::fp16, Precision::bf16}; }
 
-  bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const override {
-    return gpu::unsupported_reason(graph, node, options).empty();
+  std::vector<OptionSpec> options() const override {
+    return {{.key = "gpu.device", .type = OptionType::integer, .default_value = "0", .help = "CUDA device ordinal", .min = 0},
+            {.key = "gpu.tf32", .type = OptionType::flag, .default_value = "0",
+             .help = "fp32 matrix products and convolutions may use TF32 tensor cores"},
+            {.key = "gpu.cuda_graph", .type = OptionType::flag, .default_value = "1",
+             .help = "replay CUDA graphs captured at compile time (0: launch every kernel each run)"},
+            {.key = "gpu.conv_algo", .type = OptionType::choice, .default_value = "find",
+             .help = "cuDNN forward algorithm: every one timed once at compile time (find) or cuDNN's pick (heuristic)",
+             .choices = {"find", "heuristic"}}};
+  }
+
+  std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions& options) const override {
+    return gpu::unsupported_reason(graph, node, options);
   }
 
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights,

@@ -28,17 +28,17 @@ GpuOptions GpuOptions::from(const CompileOptions& options) {
     throw std::invalid_argument("gpu: precision " + std::string(precision_name(options.precision)) +
                                 " is not supported (fp32, fp16, bf16)");
   o.precision = options.precision;
-  if (const auto* v = find(options, "device")) {
+  if (const auto* v = find(options, "gpu.device")) {
     const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), o.device);
     if (ec != std::errc() || end != v->data() + v->size() || o.device < 0)
-      throw std::invalid_argument("gpu: option device='" + *v + "' must be a CUDA device ordinal");
+      throw std::invalid_argument("gpu: option gpu.device='" + *v + "' must be a CUDA device ordinal");
   }
-  if (const auto* v = find(options, "tf32")) o.tf32 = parse_flag("tf32", *v);
-  if (const auto* v = find(options, "cuda_graph")) o.cuda_graph = parse_flag("cuda_graph", *v);
-  if (const auto* v = find(options, "conv_algo")) {
+  if (const auto* v = find(options, "gpu.tf32")) o.tf32 = parse_flag("gpu.tf32", *v);
+  if (const auto* v = find(options, "gpu.cuda_graph")) o.cuda_graph = parse_flag("gpu.cuda_graph", *v);
+  if (const auto* v = find(options, "gpu.conv_algo")) {
     if (*v == "find") o.conv_algo = ConvAlgoSearch::find;
     else if (*v == "heuristic") o.conv_algo = ConvAlgoSearch::heuristic;
-    else throw std::invalid_argument("gpu: option conv_algo='" + *v + "' must be find or heuristic");
+    else throw std::invalid_argument("gpu: option gpu.conv_algo='" + *v + "' must be find or heuristic");
   }
   return o;
 }

@@ -1,20 +1,22 @@
-// The gpu backend's settings, read from CompileOptions (the harness records them):
+// The gpu backend's settings, read from CompileOptions (declared in gpu_backend.cpp; the
+// harness records them):
 //
 //   precision             fp32 (default), fp16 or bf16: the storage type of activations
 //                         and weights; every kernel, cuBLAS and cuDNN call accumulates in
 //                         fp32. The MoE gate, layer-norm parameters and biases that our own
 //                         kernels read stay fp32.
-//   extra["device"]       CUDA device ordinal (default 0).
-//   extra["tf32"]         "1": fp32 matrix products and convolutions may use TF32 tensor
+//   gpu.device            CUDA device ordinal (default 0).
+//   gpu.tf32              "1": fp32 matrix products and convolutions may use TF32 tensor
 //                         cores; "0" (default): they may not.
-//   extra["cuda_graph"]   "0": every run launches each kernel; otherwise (default) the run
+//   gpu.cuda_graph        "0": every run launches each kernel; otherwise (default) the run
 //                         replays CUDA graphs captured at compile time (one per stretch of
 //                         nodes between host synchronisations; see executable.h).
-//   extra["conv_algo"]    "find" (default): every cuDNN forward algorithm is timed once at
+//   gpu.conv_algo         "find" (default): every cuDNN forward algorithm is timed once at
 //                         compile time and the fastest kept; "heuristic": cuDNN's heuristic
 //                         pick, nothing timed (faster compiles).
 //
-// Other keys of `extra` are ignored (they may be meant for the harness).
+// Other keys of `extra` are ignored (they are other backends'; the framework has checked
+// every gpu.* key against GpuBackend::options()).
 #pragma once
 
 #include <cublas_api.h>

@@ -113,26 +113,26 @@ class PeerExecutable final : public Executable {
       throw std::runtime_error("onnxruntime: the peer did not start: " +
                                (ready.is_object() && ready.contains("error") ? ready["error"].get<std::string>() : process_->last_error_line()));
     version_ = ready.value("version", "?");
-    info_ = {{"runtime", "onnxruntime " + version_},
-             {"execution_provider", "CPUExecutionProvider"},
-             {"graph_optimization", "ORT_ENABLE_ALL"},
-             {"intra_op_threads", std::to_string(threads)},
-             {"inter_op_threads", "1"},
-             {"intra_op_spinning", spinning ? "on (ONNX Runtime's default)" : "off"},
-             {"model", fmt::format("exported by edgebench (export/onnx, opset {}, {} nodes)", onnx_export::kOpset, model.nodes)},
-             {"latency", "InferenceSession.run timed in the peer process (time.perf_counter_ns); tensors are exchanged outside it"},
-             {"peer", "tools/peer_run.py"}};
+    info_ = {{"onnxruntime.runtime", "onnxruntime " + version_},
+             {"onnxruntime.execution_provider", "CPUExecutionProvider"},
+             {"onnxruntime.graph_optimization", "ORT_ENABLE_ALL"},
+             {"onnxruntime.intra_op_threads", std::to_string(threads)},
+             {"onnxruntime.inter_op_threads", "1"},
+             {"onnxruntime.intra_op_spinning", spinning ? "on (ONNX Runtime's default)" : "off"},
+             {"onnxruntime.model", fmt::format("exported by edgebench (export/onnx, opset {}, {} nodes)", onnx_export::kOpset, model.nodes)},
+             {"onnxruntime.latency", "InferenceSession.run timed in the peer process (time.perf_counter_ns); tensors are exchanged outside it"},
+             {"onnxruntime.peer", "tools/peer_run.py"}};
     if (int8) {
       const auto q = ready.value("quantization", nlohmann::json::object());
       info_["precision"] = "int8";
       info_["precision.reason"] = "requested: ONNX Runtime's post-training static quantisation of the exported float graph";
-      info_["quantization"] =
+      info_["onnxruntime.quantization"] =
           "onnxruntime.quantization.quantize_static: QDQ format, int8 weights per output channel (symmetric), int8 activations per "
           "tensor (asymmetric), MinMax calibration, reduce_range off, no pre-processing";
-      info_["quantization.calibration"] = fmt::format(
+      info_["onnxruntime.quantization.calibration"] = fmt::format(
           "{} samples, the edgetpu backend's representative inputs (seed {}, range [{}, {}])", int8->samples, int8->seed,
           int8->input_lo, int8->input_hi);
-      info_["quantization.ops"] = q.contains("ops") ? op_counts(q["ops"]) : "?";
+      info_["onnxruntime.quantization.ops"] = q.contains("ops") ? op_counts(q["ops"]) : "?";
     } else {
       info_["precision"] = "fp32";
     }
@@ -195,10 +195,16 @@ class OnnxRuntimeBackend final : public Backend {
 
   std::vector<Precision> precisions() const override { return {Precision::fp32, Precision::int8}; }
 
-  bool supports(const Graph&, const Node&, const CompileOptions&) const override { return true; }
+  std::string unsupported_reason(const Graph&, const Node&, const CompileOptions&) const override { return {}; }
+
+  std::vector<OptionSpec> options() const override {
+    return {{.key = "onnxruntime.spinning", .type = OptionType::choice, .default_value = "on",
+             .help = "ONNX Runtime's intra-op thread spinning", .choices = {"on", "off"}},
+            {.key = "onnxruntime.calibration", .type = OptionType::integer, .default_value = "8",
+             .help = "--precision int8: calibration samples (the edgetpu backend's representative inputs)", .min = 1, .max = 10000}};
+  }
 
   void check_options(const CompileOptions& options) const override {
-    (void)spinning(options);
     (void)calibration(options);
   }
 
@@ -213,18 +219,11 @@ class OnnxRuntimeBackend final : public Backend {
   }
 
  private:
-  static constexpr const char* kKnownOptions = "known: onnxruntime.spinning=on|off, onnxruntime.calibration=SAMPLES";
-
-  // ONNX Runtime's intra-op spinning (its default: on), from `onnxruntime.spinning=on|off`.
+  // ONNX Runtime's intra-op spinning (its default: on), from `onnxruntime.spinning=on|off`
+  // (checked against options() by the framework).
   static bool spinning(const CompileOptions& options) {
-    bool on = true;
-    for (const auto& [key, value] : options.extra) {
-      if (!key.starts_with("onnxruntime.") || key == "onnxruntime.calibration") continue;
-      if (key != "onnxruntime.spinning" || (value != "on" && value != "off"))
-        throw std::invalid_argument("onnxruntime: unknown option " + key + "=" + value + " (" + kKnownOptions + ")");
-      on = value == "on";
-    }
-    return on;
+    const auto it = options.extra.find("onnxruntime.spinning");
+    return it == options.extra.end() || it->second != "off";
   }
 
   // The calibration of --precision int8: the edgetpu backend's defaults (so both quantise

@@ -45,7 +45,6 @@ class MeterLineParser {
   // alone is accepted too (a stream timestamped on receipt).
   explicit MeterLineParser(bool time_required) : time_required_(time_required) {}
   MeterLine parse(std::string_view line);
-  int lines_seen() const { return line_; }
 
  private:
   bool time_required_;

@@ -132,7 +132,7 @@ class ReferenceBackend final : public Backend {
     return "plain C++ kernels, fp32 storage with fp64 accumulation, one thread: the accuracy oracle and the fallback";
   }
   Probe probe() const override { return {true, "", cpu_model()}; }
-  bool supports(const Graph&, const Node&, const CompileOptions&) const override { return true; }
+  std::string unsupported_reason(const Graph&, const Node&, const CompileOptions&) const override { return {}; }
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions&) const override {
     graph.validate();
     return std::make_unique<ReferenceExecutable>(graph, weights);

@@ -79,6 +79,7 @@ TEST(CpuBackend, RefusesNonF32Tensors) {
   g.output(g.add(OpKind::relu, NoAttrs{}, {x}, "y"));
   const Graph graph = g.finish();
   EXPECT_FALSE(make_cpu_backend()->supports(graph, graph.nodes[0], {}));
+  EXPECT_EQ(make_cpu_backend()->unsupported_reason(graph, graph.nodes[0], {}), "tensor 'x' is i8 (f32 only)");
 }
 
 TEST(CpuBackend, ReportsPrecisionAndWhy) {
@@ -87,8 +88,8 @@ TEST(CpuBackend, ReportsPrecisionAndWhy) {
   const auto fp32 = compile(m, 1)->info();
   EXPECT_EQ(fp32.at("precision"), "fp32");
   EXPECT_EQ(fp32.at("threads"), "1");
-  EXPECT_FALSE(fp32.at("isa").empty());
-  EXPECT_FALSE(fp32.at("implementations").empty());
+  EXPECT_FALSE(fp32.at("cpu.isa").empty());
+  EXPECT_FALSE(fp32.at("cpu.implementations").empty());
   // Whatever this CPU offers, a request that cannot be honoured falls back to fp32 and says why.
   for (Precision p : {Precision::bf16, Precision::fp16, Precision::fixed}) {
     const auto info = compile(m, 1, p)->info();

@@ -111,8 +111,8 @@ TEST(CpuFusion, ResidualSumInPlaceOnlyWhenNothingReadsItLater) {
   };
   for (const auto& c : cases) {
     const auto info = check_and_report(c.label, c.build);
-    EXPECT_EQ(info.at("sums.in_place"), std::to_string(c.in_place)) << c.label;
-    EXPECT_EQ(info.at("sums.copied"), std::to_string(c.copied)) << c.label;
+    EXPECT_EQ(info.at("cpu.sums.in_place"), std::to_string(c.in_place)) << c.label;
+    EXPECT_EQ(info.at("cpu.sums.copied"), std::to_string(c.copied)) << c.label;
   }
 }
 
@@ -129,9 +129,9 @@ TEST(CpuFusion, ResidualSharedThroughAViewIsCopied) {
     g.output(add(g, "r", conv(g, "p", conv(g, "e", t, 16, 3), 16, 1), t));
     g.output(g.add(OpKind::relu, NoAttrs{}, {nhwc}, "nhwc_relu"));  // reads the bytes after the add
   });
-  EXPECT_EQ(std::stoi(info.at("sums.in_place")) + std::stoi(info.at("sums.copied")), 1);
-  if (info.at("isa").find("avx512") != std::string::npos) {
-    EXPECT_EQ(info.at("sums.copied"), "1");
+  EXPECT_EQ(std::stoi(info.at("cpu.sums.in_place")) + std::stoi(info.at("cpu.sums.copied")), 1);
+  if (info.at("cpu.isa").find("avx512") != std::string::npos) {
+    EXPECT_EQ(info.at("cpu.sums.copied"), "1");
   }
 }
 
@@ -156,8 +156,8 @@ TEST(CpuFusion, HeadsWriteStraightIntoTheirConcatSlots) {
   // the input (its copy, or its conversion straight from the caller's tensor when the
   // convolutions want another layout), 3 convolutions and the output; nothing for the
   // transposes, reshapes and the concat.
-  if (info.at("isa").find("avx512") != std::string::npos) {
-    EXPECT_EQ(info.at("steps"), "5");
+  if (info.at("cpu.isa").find("avx512") != std::string::npos) {
+    EXPECT_EQ(info.at("cpu.steps"), "5");
   }
 }
 
@@ -203,7 +203,7 @@ TEST(CpuFusion, TinyConvolutionsRunOnOneThread) {
   CompileOptions o;
   o.threads = 2;
   const auto info = make_cpu_backend()->compile(graph, weights, o)->info();
-  EXPECT_EQ(info.at("steps.single_thread"), "2");
+  EXPECT_EQ(info.at("cpu.steps.single_thread"), "2");
 #endif
 }
 
@@ -220,11 +220,11 @@ TEST(CpuFusion, MobileDetKeepsOneLayoutEndToEnd) {
     CompileOptions o;
     o.threads = kTestThreads;
     const auto info = make_cpu_backend()->compile(folded.graph, folded.weights, o)->info();
-    EXPECT_LE(std::stoi(info.at("reorders")), 1) << name;
-    EXPECT_EQ(info.at("sums.copied"), "0") << name;
-    EXPECT_GT(std::stoi(info.at("sums.in_place")), 0) << name;
-    if (info.at("isa").find("avx") != std::string::npos) {
-      EXPECT_EQ(info.at("implementations").find("gemm"), std::string::npos) << name << ": " << info.at("implementations");
+    EXPECT_LE(std::stoi(info.at("cpu.reorders")), 1) << name;
+    EXPECT_EQ(info.at("cpu.sums.copied"), "0") << name;
+    EXPECT_GT(std::stoi(info.at("cpu.sums.in_place")), 0) << name;
+    if (info.at("cpu.isa").find("avx") != std::string::npos) {
+      EXPECT_EQ(info.at("cpu.implementations").find("gemm"), std::string::npos) << name << ": " << info.at("cpu.implementations");
     }
 #endif
   }

@@ -46,9 +46,13 @@ TEST(Support, CutAtFirstUnmappableOp) {
   EXPECT_EQ(c.index, 2u);
   EXPECT_EQ(c.node, "norm");
   EXPECT_NE(c.reason.find("layernorm"), std::string::npos);
+  const Capability claim = claim_before_cut(g);
   std::vector<bool> sup;
-  for (const auto& n : g.nodes) sup.push_back(edgetpu_supports(g, n));
+  for (std::size_t i = 0; i < g.nodes.size(); ++i) sup.push_back(claim.claimed(i));
   EXPECT_EQ(sup, (std::vector<bool>{true, true, false, false, false, false}));
+  // Every node left to the host says why: the cut's own reason, its own, or the cut.
+  EXPECT_EQ(claim.reasons[2], "layernorm: no Edge TPU kernel for the normalisation");
+  EXPECT_EQ(claim.reasons[3], "after the Edge TPU compiler's cut at 'norm'");
   EXPECT_TRUE(op_mappable(g, g.nodes[3]));  // mappable, yet after the cut
   EXPECT_EQ(describe_cut(g),
             "cut at node 'norm' (layernorm: no Edge TPU kernel for the normalisation): 2 of 6 nodes on the Edge TPU, 4 on "
@@ -60,6 +64,10 @@ TEST(Support, CutAtFirstUnmappableOp) {
   EXPECT_EQ(plan.partitions[0].backend, "edgetpu");
   EXPECT_EQ(plan.partitions[1].backend, "reference");
   EXPECT_EQ(plan.delegated_nodes, 2u);
+  const std::string summary = plan.summary();
+  EXPECT_EQ(summary.substr(summary.find("; fallback: ")),
+            "; fallback: layernorm (no Edge TPU kernel for the normalisation), linear (after the Edge TPU compiler's cut at "
+            "'norm'), gelu (no Edge TPU kernel (TFLite GELU runs on the CPU)), relu (after the Edge TPU compiler's cut at 'norm')");
 }
 
 TEST(Support, ShapesWithMoreThanThreeLargeDimensionsDoNotMap) {

@@ -166,9 +166,12 @@ TEST(FpgaBackend, DeclinesWhatTheDatapathDoesNotRun) {
   CompileOptions patch_only;
   patch_only.extra["fpga.convs"] = "patch";
   for (const Node& n : g.nodes) EXPECT_FALSE(be->supports(g, n, patch_only)) << n.name;
+  EXPECT_EQ(be->unsupported_reason(g, g.nodes[0], patch_only),
+            "im2col convolutions are off for this graph (fpga.convs, or attention in the graph)");
   // A standalone ReLU has no unit of its own; the convolutions run as im2col by default in
   // a graph without attention.
-  EXPECT_FALSE(be->supports(g, g.nodes[1], {}));
+  EXPECT_EQ(be->unsupported_reason(g, g.nodes[1], {}), "no datapath unit");
+  EXPECT_EQ(be->claim(g, {}).reasons, (std::vector<std::string>{"", "no datapath unit", ""}));
   EXPECT_TRUE(be->supports(g, g.nodes[0], {}));
   EXPECT_TRUE(be->supports(g, g.nodes[2], {}));
   CompileOptions bogus;

@@ -2,7 +2,9 @@
 // definition bit for bit, extremes (saturation, largest products) included.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <climits>
 #include <vector>
 
 #include "backends/fpga/hw/mac_array.h"
@@ -10,6 +12,23 @@
 
 namespace eb::fpga::hw {
 namespace {
+
+// The definition, in 64-bit integers: what mac_block computes, written the obvious way.
+void mac_block_reference(const MacBlockArgs& a) {
+  for (int r = 0; r < a.rows; ++r) {
+    for (int o = 0; o < kLinearOut; ++o) {
+      auto acc = static_cast<std::int64_t>(a.bias[o]);
+      for (int ib = 0; ib < a.in_blocks; ++ib) {
+        std::int64_t tree = 0;
+        for (int i = 0; i < kLinearIn; ++i)
+          tree += static_cast<std::int64_t>(a.x[static_cast<std::size_t>(r)][ib * kLinearIn + i]) *
+                  static_cast<std::int64_t>(a.tiles[(ib * kLinearIn + i) * kLinearOut + o]);
+        acc = std::clamp<std::int64_t>(acc + (tree >> a.weight_frac_bits), INT32_MIN, INT32_MAX);
+      }
+      a.acc_out[static_cast<std::size_t>(r)][o] = static_cast<std::int32_t>(acc);
+    }
+  }
+}
 
 void compare(int in_blocks, int wfrac, std::uint64_t seed, bool extreme) {
   Rng r(seed);

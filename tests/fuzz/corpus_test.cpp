@@ -10,6 +10,11 @@
 #include "fuzz/targets.h"
 
 namespace eb::fuzz {
+
+// What gtest prints for GetParam() (without it, the struct's bytes); in Target's own
+// namespace, where gtest looks for it.
+void PrintTo(const Target& t, std::ostream* os) { *os << t.name; }
+
 namespace {
 
 namespace fs = std::filesystem;

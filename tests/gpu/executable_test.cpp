@@ -64,10 +64,10 @@ TEST(GpuExecutable, ReportsEventTimesAndBreakdown) {
 
   const auto info = exe->info();
   EXPECT_EQ(info.at("precision"), "fp32");
-  EXPECT_EQ(info.at("tf32"), "0");
-  EXPECT_EQ(info.at("cuda_graph").rfind("on", 0), 0u) << info.at("cuda_graph");
+  EXPECT_EQ(info.at("gpu.tf32"), "0");
+  EXPECT_EQ(info.at("gpu.cuda_graph").rfind("on", 0), 0u) << info.at("gpu.cuda_graph");
   EXPECT_TRUE(info.contains("device"));
-  EXPECT_TRUE(info.contains("moe"));
+  EXPECT_TRUE(info.contains("gpu.moe"));
 }
 
 TEST(GpuExecutable, ReplaysAreBitIdenticalAndMatchEagerRuns) {

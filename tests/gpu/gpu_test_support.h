@@ -45,7 +45,7 @@ inline CompileOptions gpu_options(Precision p, bool cuda_graph = true) {
   CompileOptions o;
   o.precision = p;
   o.allow_fallback = false;
-  o.extra.emplace("cuda_graph", cuda_graph ? "1" : "0");  // (emplace: GCC 12 -Wrestrict false positive on assign)
+  o.extra.emplace("gpu.cuda_graph", cuda_graph ? "1" : "0");  // (emplace: GCC 12 -Wrestrict false positive on assign)
   return o;
 }
 

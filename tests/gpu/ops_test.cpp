@@ -19,6 +19,11 @@
 #include "tests/gpu/gpu_test_support.h"
 
 namespace eb {
+
+// What gtest prints for GetParam() (without it, the enum's byte); in Precision's own
+// namespace, where gtest looks for it.
+void PrintTo(Precision p, std::ostream* os) { *os << precision_name(p); }
+
 namespace {
 
 using Build = std::function<void(GraphBuilder&)>;
@@ -227,7 +232,7 @@ TEST(GpuOpsTf32, OffByDefaultOnWhenAsked) {
   const auto want = gpu_test::run_on(*make_reference_backend(), g, w, in, {});
   CompileOptions o = gpu_test::gpu_options(Precision::fp32);
   EXPECT_LT(gpu_test::relative_l2(gpu_test::run_on(*make_gpu_backend(), g, w, in, o)[0], want[0]), 1e-5);
-  o.extra["tf32"] = "1";
+  o.extra["gpu.tf32"] = "1";
   EXPECT_LT(gpu_test::relative_l2(gpu_test::run_on(*make_gpu_backend(), g, w, in, o)[0], want[0]), 1e-2);
 }
 

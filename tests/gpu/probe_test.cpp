@@ -45,7 +45,7 @@ TEST(GpuProbe, DeclaresFp32Fp16Bf16) {
 TEST(GpuOptions, ReadsEveryOption) {
   CompileOptions o;
   o.precision = Precision::bf16;
-  o.extra = {{"device", "1"}, {"tf32", "1"}, {"cuda_graph", "0"}, {"conv_algo", "heuristic"}, {"unrelated", "x"}};
+  o.extra = {{"gpu.device", "1"}, {"gpu.tf32", "1"}, {"gpu.cuda_graph", "0"}, {"gpu.conv_algo", "heuristic"}, {"unrelated", "x"}};
   const gpu::GpuOptions g = gpu::GpuOptions::from(o);
   EXPECT_EQ(g.device, 1);
   EXPECT_EQ(g.precision, Precision::bf16);
@@ -61,7 +61,7 @@ TEST(GpuOptions, ReadsEveryOption) {
 
 TEST(GpuOptions, RejectsBadValues) {
   for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
-           {"device", "-1"}, {"device", "gpu0"}, {"tf32", "yes please"}, {"cuda_graph", "2"}, {"conv_algo", "fastest"}}) {
+           {"gpu.device", "-1"}, {"gpu.device", "gpu0"}, {"gpu.tf32", "yes please"}, {"gpu.cuda_graph", "2"}, {"gpu.conv_algo", "fastest"}}) {
     CompileOptions o;
     o.extra[key] = value;
     EXPECT_THROW(gpu::GpuOptions::from(o), std::invalid_argument) << key << "=" << value;

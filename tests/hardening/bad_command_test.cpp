@@ -19,6 +19,9 @@ struct BadCommand {
   int status;
 };
 
+// What gtest prints for GetParam() (without it, the struct's bytes).
+void PrintTo(const BadCommand& c, std::ostream* os) { *os << c.name; }
+
 class BadCommandTable : public ::testing::TestWithParam<BadCommand> {};
 
 TEST_P(BadCommandTable, IsOneLineWithTheDocumentedStatus) {

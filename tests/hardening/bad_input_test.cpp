@@ -30,6 +30,9 @@ struct BadInput {
   int status = 0;                 // expected exit status; 0: any non-zero
 };
 
+// What gtest prints for GetParam() (without it, the struct's bytes).
+void PrintTo(const BadInput& b, std::ostream* os) { *os << b.name; }
+
 class BadRun : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(BadRun, IsOneLineNonZeroAndWritesNothing) {
@@ -77,7 +80,16 @@ const BadInput kCases[] = {
     {"HugeBatch", {"--model", kModel, "--batch", "100000"}, "batch 100000 is above the limit of 4096", 2},
     {"BatchTimesSamplesBeyondMemory", {"--model", kModel, "--batch", "4096", "--samples", "100000"}, "lower --batch or --samples", 2},
     {"BackendOptionNotANumber", {"--model", kModel, "--backend", "fpga", "--backend-option", "fpga.clock_mhz=abc"},
-     "fpga.clock_mhz=abc is not a positive number", 2},
+     "--backend-option: fpga.clock_mhz=abc is not valid: fpga.clock_mhz is a number > 0", 2},
+    {"BackendOptionUnknownKey", {"--model", kModel, "--backend", "fpga", "--backend-option", "fpga.nonsense=1"},
+     "'fpga.nonsense' is not an option of fpga (known: fpga.clock_mhz,", 2},
+    {"BackendOptionOutOfRange", {"--model", kModel, "--backend", "fpga", "--backend-option", "fpga.axi_efficiency=1.5"},
+     "fpga.axi_efficiency=1.5 is not valid: fpga.axi_efficiency is a number in (0, 1]", 2},
+    {"BackendOptionNotAChoice", {"--model", kModel, "--backend", "fpga", "--backend-option", "fpga.convs=all"},
+     "fpga.convs=all is not valid: fpga.convs=auto|patch|im2col", 2},
+    // Options of a backend that is not run are checked too: a typo is never silently stored.
+    {"OtherBackendsOptionUnknownKey", {"--model", kModel, "--backend", "reference", "--backend-option", "edgetpu.clok=max"},
+     "'edgetpu.clok' is not an option of edgetpu", 2},
     {"DatasetMissing", {"--model", "mobiledet-cpu", "--dataset", "{tmp}/no-such-set"}, "no-such-set"},
     {"XclbinThatIsNotOne",
      {"--model", kModel, "--backend", "fpga", "--backend-option", "fpga.xclbin={tmp}/not-a-folder", "--iterations", "1",
@@ -115,6 +127,58 @@ TEST(BackendOption, ReachesTheBackendAndTheRecord) {
   ASSERT_EQ(written.size(), 1u);
   const auto j = nlohmann::json::parse(read_file(written.front()));
   EXPECT_EQ(j["backend"]["executable_info"]["fpga.clock_mhz"], "250") << j["backend"].dump();
+  // The record keeps what was asked for and every setting the backend ran with.
+  EXPECT_EQ(j["backend"]["options"], (nlohmann::json{{"fpga.clock_mhz", "250"}}));
+  const auto& resolved = j["backend"]["resolved_options"];
+  EXPECT_EQ(resolved["fpga.clock_mhz"], "250") << resolved.dump();
+  EXPECT_EQ(resolved["fpga.axi_bits"], "256") << resolved.dump();
+  EXPECT_EQ(resolved["fpga.convs"], "auto") << resolved.dump();
+  EXPECT_FALSE(resolved.contains("fpga.xclbin")) << "an option without a default is recorded only when given";
+}
+
+// The gpu backend's options carry its prefix like every other backend's, so `run` can set
+// them (they were read unprefixed before, which the CLI could not pass).
+TEST(BackendOption, GpuOptionsAreDeclaredWithTheirPrefix) {
+  const auto list = run_cli({"list", "--format", "json"});
+  ASSERT_EQ(list.status, 0) << list.err;
+  const auto j = nlohmann::json::parse(list.out);
+  nlohmann::json gpu;
+  for (const auto& b : j["backends"])
+    if (b["name"] == "gpu") gpu = b;
+  if (gpu.is_null() || gpu["options"].empty()) GTEST_SKIP() << "the gpu backend is not in this build";
+  std::vector<std::string> keys;
+  for (const auto& o : gpu["options"]) keys.push_back(o["key"]);
+  EXPECT_EQ(keys, (std::vector<std::string>{"gpu.device", "gpu.tf32", "gpu.cuda_graph", "gpu.conv_algo"}));
+  TempDir tmp;
+  const auto bad = run_cli({"run", "--model", kModel, "--backend", "reference", "--backend-option", "gpu.tf32=2", "--out", tmp / "out"});
+  EXPECT_EQ(bad.status, 2) << bad.err;
+  EXPECT_NE(bad.err.find("gpu.tf32=2 is not valid: gpu.tf32=0|1"), std::string::npos) << bad.err;
+}
+
+TEST(BackendOption, ListOptionsShowsEveryDeclaration) {
+  const auto r = run_cli({"list", "--options"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* text : {"OPTION", "fpga.clock_mhz", "number > 0", "edgetpu.clock", "max|std"})
+    EXPECT_NE(r.out.find(text), std::string::npos) << text << " missing from\n" << r.out;
+}
+
+// The record says why nodes fell back, as the backend gave it: the Edge TPU compiler's cut at
+// the first layer norm of the M3ViT backbone, and the nodes after it. (Most of the work then
+// runs on the host, so the record is INVALID and the exit status 3; it is written all the same.)
+TEST(Capability, TheRecordShowsWhyNodesFellBack) {
+  TempDir tmp;
+  const auto r = run_cli({"run", "--model", kModel, "--backend", "edgetpu", "--iterations", "1", "--warmup", "0", "--no-fidelity",
+                          "--out", tmp / "out", "--quiet"});
+  ASSERT_EQ(r.status, 3) << r.err;
+  const auto written = files_under(tmp.path() / "out");
+  ASSERT_EQ(written.size(), 1u);
+  const auto j = nlohmann::json::parse(read_file(written.front()));
+  const auto& p = j["backend"]["partition"];
+  const auto reasons = p["fallback_reasons"].get<std::vector<std::string>>();
+  ASSERT_FALSE(reasons.empty()) << p.dump();
+  EXPECT_EQ(reasons.front(), "layernorm: no Edge TPU kernel for the normalisation") << p.dump();
+  EXPECT_NE(p["summary"].get<std::string>().find("fallback: layernorm (no Edge TPU kernel for the normalisation)"), std::string::npos)
+      << p["summary"];
 }
 
 // A full disk, as the program sees it: every write past 512 bytes fails with EFBIG. The

@@ -21,6 +21,9 @@ struct BadRecord {
 };
 
 // One real record for the whole table (a run costs a second or two).
+// What gtest prints for GetParam() (without it, the struct's bytes).
+void PrintTo(const BadRecord& r, std::ostream* os) { *os << r.name; }
+
 class BadRecordTable : public ::testing::TestWithParam<BadRecord> {
  protected:
   static void SetUpTestSuite() {

@@ -68,7 +68,7 @@ TEST_P(M3vitRouting, Block11ActivationsInARealisticRange) {
   std::printf("[ info ] %s: block-11 output std %.3f\n", GetParam().c_str(), sd);
 }
 
-INSTANTIATE_TEST_SUITE_P(Tasks, M3vitRouting, ::testing::Values("seg", "depth"));
+INSTANTIATE_TEST_SUITE_P(Tasks, M3vitRouting, ::testing::Values("seg", "depth"), [](const auto& info) { return info.param; });
 
 TEST(M3vitRoutingJson, DescribeOutputsReportsTheLoadForEachTask) {
   for (const auto& w : make_workloads())

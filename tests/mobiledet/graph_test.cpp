@@ -16,6 +16,8 @@ struct Published {
   double madds;
   double params;
 };
+// What gtest prints for GetParam() (without it, the struct's bytes).
+void PrintTo(const Published& p, std::ostream* os) { *os << variant_name(p.variant); }
 
 // ssdlite_mobiledet_*_320x320_coco_sync_4x4.config headers (tensorflow/models).
 constexpr Published kPublished[] = {

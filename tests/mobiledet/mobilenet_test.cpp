@@ -49,7 +49,10 @@ TEST(MobileNet, ParamsWithoutBatchNormDropExactlyTheStatistics) {
 struct DetectorCase {
   Version version;
   std::int64_t stride16_channels;  // the first feature map's depth
+  const char* name() const { return version == Version::v1 ? "SsdMobileNetV1" : "SsdMobileNetV2"; }
 };
+// What gtest prints for GetParam() (without it, the struct's bytes).
+void PrintTo(const DetectorCase& c, std::ostream* os) { *os << c.name(); }
 
 class Detector : public ::testing::TestWithParam<DetectorCase> {};
 
@@ -77,7 +80,8 @@ TEST_P(Detector, BatchScalesMacsNotParams) {
   EXPECT_EQ(three.param_count(), one.param_count());
 }
 
-INSTANTIATE_TEST_SUITE_P(SsdMobileNet, Detector, ::testing::Values(DetectorCase{Version::v1, 512}, DetectorCase{Version::v2, 576}));
+INSTANTIATE_TEST_SUITE_P(SsdMobileNet, Detector, ::testing::Values(DetectorCase{Version::v1, 512}, DetectorCase{Version::v2, 576}),
+                         [](const auto& info) { return std::string(info.param.name()); });
 
 TEST(MobileNetWorkloads, NamesAndBadOptions) {
   const auto all = make_workloads();

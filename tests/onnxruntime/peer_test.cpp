@@ -30,9 +30,9 @@ TEST(OnnxRuntimePeer, RunWritesAMeasuredRecordAndCompareUsesThePeersTime) {
   const auto rec = nlohmann::json::parse(read_file(dir / "mobiledet-cpu-onnxruntime-fp32.json"));
   EXPECT_EQ(rec["backend"]["name"], "onnxruntime");
   EXPECT_NE(rec["backend"]["device"].get<std::string>().find("ONNX Runtime "), std::string::npos);
-  EXPECT_EQ(rec["backend"]["executable_info"]["graph_optimization"], "ORT_ENABLE_ALL");
-  EXPECT_EQ(rec["backend"]["executable_info"]["execution_provider"], "CPUExecutionProvider");
-  EXPECT_NE(rec["backend"]["executable_info"]["runtime"].get<std::string>().find("onnxruntime "), std::string::npos);
+  EXPECT_EQ(rec["backend"]["executable_info"]["onnxruntime.graph_optimization"], "ORT_ENABLE_ALL");
+  EXPECT_EQ(rec["backend"]["executable_info"]["onnxruntime.execution_provider"], "CPUExecutionProvider");
+  EXPECT_NE(rec["backend"]["executable_info"]["onnxruntime.runtime"].get<std::string>().find("onnxruntime "), std::string::npos);
   const auto& dev = rec["timing"]["device"];
   ASSERT_TRUE(dev.is_object()) << rec["timing"].dump();
   EXPECT_EQ(dev["provenance"]["kind"], "measured");
@@ -76,9 +76,9 @@ TEST(OnnxRuntimePeer, Int8IsOnnxRuntimesQuantisationOnTheEdgeTpuCalibrationSampl
   const auto tpu = nlohmann::json::parse(read_file(dir / "mobiledet-cpu-edgetpu-int8.json"));
   const auto& info = ort["backend"]["executable_info"];
   EXPECT_EQ(info["precision"], "int8");
-  EXPECT_NE(info["quantization"].get<std::string>().find("quantize_static: QDQ"), std::string::npos) << info.dump();
-  EXPECT_NE(info["quantization.calibration"].get<std::string>().find("1 samples"), std::string::npos) << info.dump();
-  EXPECT_NE(info["quantization.ops"].get<std::string>().find("QuantizeLinear"), std::string::npos) << info.dump();
+  EXPECT_NE(info["onnxruntime.quantization"].get<std::string>().find("quantize_static: QDQ"), std::string::npos) << info.dump();
+  EXPECT_NE(info["onnxruntime.quantization.calibration"].get<std::string>().find("1 samples"), std::string::npos) << info.dump();
+  EXPECT_NE(info["onnxruntime.quantization.ops"].get<std::string>().find("QuantizeLinear"), std::string::npos) << info.dump();
   EXPECT_EQ(ort["timing"]["device"]["provenance"]["kind"], "measured");
   const double ort_l2 = ort["accuracy"]["fidelity"]["max_relative_l2"].get<double>();
   const double tpu_l2 = tpu["accuracy"]["fidelity"]["max_relative_l2"].get<double>();

@@ -64,6 +64,8 @@ struct ConvCase {
   Shape w;
   Conv2dAttrs attrs;
 };
+// What gtest prints for GetParam() (without it, the struct's bytes).
+void PrintTo(const ConvCase& c, std::ostream* os) { *os << c.name; }
 
 class ConvVsIm2col : public ::testing::TestWithParam<ConvCase> {};
 

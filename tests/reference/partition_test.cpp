@@ -21,8 +21,10 @@ class FakeBackend final : public Backend {
   std::string_view name() const override { return "fake"; }
   std::string_view description() const override { return "test double: linear and add only"; }
   Probe probe() const override { return {true, "", "fake device"}; }
-  bool supports(const Graph&, const Node& n, const CompileOptions&) const override {
-    return n.op == OpKind::linear || n.op == OpKind::add;
+  // A reason that starts with its op is shown as it is; others get the op in front.
+  std::string unsupported_reason(const Graph&, const Node& n, const CompileOptions&) const override {
+    if (n.op == OpKind::linear || n.op == OpKind::add) return {};
+    return n.op == OpKind::softmax ? "softmax: needs a lookup table" : "not linear or add";
   }
   std::unique_ptr<Executable> compile(const Graph& g, const Weights& w, const CompileOptions& o) const override {
     compiled.push_back(g.name);
@@ -101,7 +103,40 @@ TEST(Partition, PlanCountsAndSummary) {
   EXPECT_EQ(plan.total_macs, 768);
   EXPECT_EQ(plan.delegated_macs, 512);
   EXPECT_EQ(plan.fallback_ops, (std::vector<std::string>{"gelu", "matmul", "softmax"}));
-  EXPECT_EQ(plan.summary(), "3 of 7 nodes (66.7% of MACs) on fake in 3 partitions; fallback: gelu, matmul, softmax");
+  // Each distinct reason once (the two matmuls share theirs), with its op.
+  EXPECT_EQ(plan.fallback_reasons,
+            (std::vector<std::string>{"gelu: not linear or add", "matmul: not linear or add", "softmax: needs a lookup table"}));
+  EXPECT_EQ(plan.summary(),
+            "3 of 7 nodes (66.7% of MACs) on fake in 3 partitions; fallback: gelu (not linear or add), matmul (not linear or "
+            "add), softmax (needs a lookup table)");
+}
+
+TEST(Partition, NoFallbackNamesTheNodeAndWhy) {
+  const Graph g = test_graph();
+  FakeBackend fake;
+  CompileOptions o;
+  o.allow_fallback = false;
+  try {
+    plan_partitions(g, fake, o);
+    FAIL() << "a node left to the reference must throw without fallback";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "backend 'fake' does not support node 'b' (gelu: not linear or add) and fallback is disabled");
+  }
+}
+
+// A backend that answers for the wrong number of nodes is a bug, caught before partitioning.
+TEST(Partition, ClaimOfTheWrongLengthIsALogicError) {
+  struct Short final : Backend {
+    std::string_view name() const override { return "short"; }
+    std::string_view description() const override { return "claims one node too few"; }
+    Probe probe() const override { return {true, "", ""}; }
+    std::string unsupported_reason(const Graph&, const Node&, const CompileOptions&) const override { return {}; }
+    Capability claim(const Graph& g, const CompileOptions&) const override {
+      return {std::vector<std::string>(g.nodes.size() - 1)};
+    }
+    std::unique_ptr<Executable> compile(const Graph&, const Weights&, const CompileOptions&) const override { return nullptr; }
+  };
+  EXPECT_THROW(plan_partitions(test_graph(), Short{}, {}), std::logic_error);
 }
 
 TEST(Partition, SummaryWhenEverythingIsDelegated) {

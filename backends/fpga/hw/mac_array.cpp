@@ -97,20 +97,4 @@ void mac_block(const MacBlockArgs& a) {
   mac_block_portable(a);
 }
 
-void mac_block_reference(const MacBlockArgs& a) {
-  for (int r = 0; r < a.rows; ++r) {
-    for (int o = 0; o < kLinearOut; ++o) {
-      auto acc = static_cast<std::int64_t>(a.bias[o]);
-      for (int ib = 0; ib < a.in_blocks; ++ib) {
-        std::int64_t tree = 0;
-        for (int i = 0; i < kLinearIn; ++i)
-          tree += static_cast<std::int64_t>(a.x[static_cast<std::size_t>(r)][ib * kLinearIn + i]) *
-                  static_cast<std::int64_t>(a.tiles[(ib * kLinearIn + i) * kLinearOut + o]);
-        acc = std::clamp<std::int64_t>(acc + (tree >> a.weight_frac_bits), INT32_MIN, INT32_MAX);
-      }
-      a.acc_out[static_cast<std::size_t>(r)][o] = static_cast<std::int32_t>(acc);
-    }
-  }
-}
-
 }  // namespace eb::fpga::hw

@@ -9,8 +9,8 @@
 // and every 16-term tree below 2^50 in magnitude, so IEEE doubles hold them exactly and
 // any evaluation order (FMA included) gives the same integers; the floor, the addition
 // and the clamp are exact on integers below 2^53 too. `mac_block` uses AVX2/FMA when the
-// host has them (chosen at run time) and a portable loop otherwise; `mac_block_reference`
-// is the obvious 64-bit integer definition the tests hold both to.
+// host has them (chosen at run time) and a portable loop otherwise; tests/fpga holds both
+// to the obvious 64-bit integer definition of the formula above.
 #pragma once
 
 #include <array>
@@ -40,9 +40,6 @@ void mac_block(const MacBlockArgs& a);
 
 // The portable path (what mac_block runs without AVX2/FMA), callable for tests.
 void mac_block_portable(const MacBlockArgs& a);
-
-// The definition, in 64-bit integers (for tests).
-void mac_block_reference(const MacBlockArgs& a);
 
 // Whether mac_block takes the AVX2/FMA path on this host (recorded in the executable's info).
 bool mac_block_vectorized();

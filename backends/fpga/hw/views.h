@@ -26,10 +26,4 @@ using ConstActRows = RowsView<const act_t>;
 
 inline ConstActRows as_const(const ActRows& v) { return {v.data, v.rows, v.cols, v.pitch}; }
 
-// A dense [rows, cols] view over `data`.
-template <class T>
-RowsView<T> dense_rows(std::span<T> data, int rows, int cols) {
-  return {data, rows, cols, cols};
-}
-
 }  // namespace eb::fpga::hw
