@@ -124,6 +124,7 @@ class CpuBackend final : public Backend {
     info["precision.reason"] = choice.reason;
     info["isa"] = caps.isa;
     info["threads"] = std::to_string(ctx.threads);
+    info["threads.wait_policy"] = cpu::openmp_wait_policy();
     info["onednn"] = onednn_version();
     info["memory.arena_bytes"] = std::to_string(program.arena_bytes);
     info["memory.unplanned_bytes"] = std::to_string(program.unplanned_bytes);
