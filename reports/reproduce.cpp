@@ -190,13 +190,20 @@ void shorten_repeated_texts(SideBySide& t) {
       note[cell] = static_cast<int>(note.size()) + 1;
       t.notes.push_back(fmt::format("note {}: {}", note[cell], cell));
     }
-    auto cut = cell.find(" (");
-    const bool at_paren = cut != std::string::npos && cut >= 8 && cut <= kLong;
-    if (!at_paren) {
+    // The head ends at the first " (", ", " or ": " that leaves a few words.
+    std::size_t cut = std::string::npos;
+    for (const char* sep : {" (", ", ", ": "})
+      for (auto at = cell.find(sep); at != std::string::npos && at <= kLong; at = cell.find(sep, at + 1))
+        if (at >= 8) {
+          cut = std::min(cut, at);
+          break;
+        }
+    const bool at_separator = cut != std::string::npos;
+    if (!at_separator) {
       cut = kLong - 20;
       while (cut > 0 && (static_cast<unsigned char>(cell[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
     }
-    const std::string head = cell.substr(0, cut) + (at_paren ? "" : "…");
+    const std::string head = cell.substr(0, cut) + (at_separator ? "" : "…");
     cell = fmt::format("{} (note {})", head, note[cell]);
   }
 }
