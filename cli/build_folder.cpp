@@ -50,7 +50,7 @@ bool is_stale(const fs::path& dir) {
   std::ifstream in(dir / kBuildFolderMarker);
   long pid = 0;
   unsigned long long start = 0;
-  if (!(in >> pid >> start) || pid <= 0) return false;  // not ours (or unreadable): not ours to remove
+  if (!(in >> pid >> start) || pid <= 0 || start == 0) return false;  // not ours, or its maker could not be named
   const auto now = start_time_of(pid);
   return !now || *now != start;
 }
@@ -66,6 +66,8 @@ fs::path parent_of(const fs::path& out) { return out.has_parent_path() ? out.par
 }  // namespace
 
 int remove_stale_build_folders(const fs::path& out) {
+  // Without /proc no maker can be told gone from running: nothing is removed.
+  if (!start_time_of(::getpid())) return 0;
   const std::string prefix = build_prefix(out);
   int removed = 0;
   std::error_code ec;

@@ -5,7 +5,8 @@
 // A SIGKILL (or a power cut) leaves the hidden folder behind: nothing runs after it. So the
 // folder holds a marker naming its maker (process id and start time, MARKER below), and
 // every later build beside the same destination removes the hidden folders whose maker is
-// gone. A folder of that name without the marker, or whose maker still runs, is left alone.
+// gone. A folder of that name without the marker, or whose maker still runs, is left alone
+// (so is every folder where /proc cannot tell).
 #pragma once
 
 #include <filesystem>

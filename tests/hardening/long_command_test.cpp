@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <algorithm>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 #include "tests/hardening/child.h"
@@ -54,16 +56,28 @@ std::vector<fs::path> hidden_temporaries(const fs::path& dir) {
   return out;
 }
 
+// This process's start time (field 22 of /proc/self/stat), as a build folder's marker holds it.
+std::string own_start_time() {
+  const std::string stat = read_file("/proc/self/stat");
+  std::istringstream rest(stat.substr(stat.rfind(')') + 1));
+  std::string field;
+  for (int i = 3; i <= 22; ++i) rest >> field;
+  return field;
+}
+
 // SIGKILL half-way through make-dataset leaves its hidden build folder (".D.tmp-XXXXXX"):
 // nothing can clean up after SIGKILL. The next make-dataset into D removes it (its maker is
-// gone), but leaves alone a folder of that name it did not make (no marker of its own).
+// gone), but leaves alone a folder of that name it did not make (no marker of its own) and
+// one whose maker still runs (here: this test process).
 TEST(MakeDataset, KilledRunsFolderIsCleanedByTheNext) {
   TempDir tmp;
   const fs::path capture = tmp / "capture", root = tmp / "sets";
   fs::create_directories(root);
-  const fs::path foreign = root / ".D.tmp-f0r31g";
+  const fs::path foreign = root / ".D.tmp-f0r31g", live = root / ".D.tmp-l1v3ab";
   fs::create_directories(foreign);
   { std::ofstream(foreign / "keep.txt") << "not edgebench's"; }
+  fs::create_directories(live);
+  { std::ofstream(live / ".edgebench-make-dataset") << ::getpid() << " " << own_start_time() << "\n"; }
 
   const pid_t pid = start_cli({"make-dataset", "coco", "--out", (root / "D").string(), "--images", "400", "--width", "640",
                                "--height", "480"},
@@ -74,7 +88,7 @@ TEST(MakeDataset, KilledRunsFolderIsCleanedByTheNext) {
   while (!half_way && std::chrono::steady_clock::now() < until) {
     for (const auto& t : hidden_temporaries(root)) {
       std::error_code ec;
-      if (t == foreign) continue;
+      if (t == foreign || t == live) continue;
       for (const auto& e : fs::recursive_directory_iterator(t, ec))
         if (e.path().extension() == ".jpg") half_way = true;
     }
@@ -82,14 +96,16 @@ TEST(MakeDataset, KilledRunsFolderIsCleanedByTheNext) {
   }
   end_child(pid);
   ASSERT_TRUE(half_way) << read_file(capture / "stderr");
-  ASSERT_EQ(hidden_temporaries(root).size(), 2u) << "the killed run's folder is not there to clean";
+  ASSERT_EQ(hidden_temporaries(root).size(), 3u) << "the killed run's folder is not there to clean";
 
   const auto again = run_cli({"make-dataset", "coco", "--out", (root / "D").string(), "--images", "1"});
   EXPECT_EQ(again.status, 0) << again.err;
   EXPECT_TRUE(fs::exists(root / "D" / "annotations.json"));
-  const auto left = hidden_temporaries(root);
-  ASSERT_EQ(left.size(), 1u) << "the killed run's folder was left";
+  auto left = hidden_temporaries(root);
+  std::sort(left.begin(), left.end());
+  ASSERT_EQ(left.size(), 2u) << "the killed run's folder was left";
   EXPECT_EQ(left[0], foreign);
+  EXPECT_EQ(left[1], live);
   EXPECT_TRUE(fs::exists(foreign / "keep.txt"));
 }
 
