@@ -16,6 +16,7 @@
 #include "bench/job.h"
 #include "cli/commands.h"
 #include "cli/format.h"
+#include "cli/openmp_defaults.h"
 #include "core/version.h"
 
 namespace {
@@ -31,6 +32,7 @@ int report(const std::string& message, int status) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  eb::cli::restart_with_openmp_defaults(argc, argv);  // before anything else: it may exec
   try {
     const eb::BackendRegistry backends = eb::make_backend_registry();
     const eb::WorkloadRegistry workloads = eb::make_workload_registry();

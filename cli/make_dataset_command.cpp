@@ -3,12 +3,10 @@
 //   edgebench make-dataset coco  --out DIR [--images N] [--seed S] [--width W] [--height H] [--image-format jpeg|png]
 //   edgebench make-dataset dense --out DIR [--images N] [--seed S] [--width W] [--height H] [--classes C]
 //                                [--ignore-index I] [--depth png16|npy|none] [--no-labels] [--image-format png|jpeg]
-// The set is built in a hidden folder beside DIR and renamed to DIR at the end.
-#include <sys/stat.h>
+// The set is built in a hidden folder beside DIR and renamed to DIR at the end; a killed
+// make-dataset's hidden folder is removed by the next one (cli/build_folder.h).
 
-#include <cerrno>
 #include <cstdlib>
-#include <cstring>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -19,6 +17,7 @@
 #include "bench/datasets/synthetic_coco.h"
 #include "bench/datasets/synthetic_dense.h"
 #include "bench/job.h"
+#include "cli/build_folder.h"
 #include "cli/commands.h"
 #include "cli/validators.h"
 
@@ -40,29 +39,14 @@ void check_out(const CommonOptions& c) {
     throw std::invalid_argument(c.out + ": folder is not empty (use --force to write into it anyway)");
 }
 
-// Builds the set in a hidden folder beside `out` and renames it into place at the end, so
-// that a failure half-way (a full disk) leaves no folder of images without annotations.
-// Only writing into a non-empty folder (--force) goes straight into it.
+// Writing into a non-empty folder (--force) goes straight into it; otherwise the set is
+// built beside it and renamed into place (cli/build_folder.h).
 void write_then_rename(const CommonOptions& c, const std::function<void(const std::filesystem::path&)>& write) {
   namespace fs = std::filesystem;
-  const fs::path out = fs::path(c.out).lexically_normal();
+  fs::path out = fs::path(c.out).lexically_normal();
+  if (!out.has_filename()) out = out.parent_path();  // "DIR/"
   if (fs::is_directory(out) && !fs::is_empty(out)) return write(out);
-  const fs::path parent = out.has_parent_path() ? out.parent_path() : fs::path(".");
-  fs::create_directories(parent);
-  std::string pattern = (parent / ("." + out.filename().string() + ".tmp-XXXXXX")).string();
-  if (::mkdtemp(pattern.data()) == nullptr)
-    throw std::runtime_error(fmt::format("cannot create a temporary folder in {}: {}", parent.string(), std::strerror(errno)));
-  const fs::path tmp = pattern;
-  try {
-    write(tmp);
-    ::chmod(tmp.c_str(), 0755);  // mkdtemp makes it 0700; a data set is meant to be shared
-    if (::rename(tmp.c_str(), out.c_str()) != 0)
-      throw std::runtime_error(fmt::format("cannot rename {} to {}: {}", tmp.string(), out.string(), std::strerror(errno)));
-  } catch (...) {
-    std::error_code ec;
-    fs::remove_all(tmp, ec);
-    throw;
-  }
+  build_then_rename(out, write);
 }
 
 bench::ImageFormat image_format(const std::string& name) {

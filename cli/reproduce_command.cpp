@@ -9,6 +9,7 @@
 
 #include "bench/job.h"
 #include "bench/power/selection.h"
+#include "bench/progress.h"
 #include "bench/result_record.h"
 #include "cli/commands.h"
 #include "cli/validators.h"
@@ -57,10 +58,18 @@ void reproduce(const ReproduceOptions& o, const Context& ctx) {
              o.quick ? " (quick)" : "");
   std::vector<reports::RecordView> records;
   std::vector<std::string> failures;
+  // The same live line as `run` (queries, elapsed, p50): a default job times for 1 s or
+  // more and profiles after, and nothing else shows that it is alive.
+  bench::ProgressLine progress_line(stderr, ::isatty(STDERR_FILENO) == 1);
+  bench::RunHooks hooks;
+  hooks.warn = [&](std::string_view w) {
+    progress_line.finish();
+    fmt::print(stderr, "edgebench: warning: {}\n", w);
+  };
+  hooks.progress = [&](std::string_view backend, const bench::ProgressSnapshot& s) { progress_line.update(backend, s); };
   for (auto& planned : plan.jobs) {
+    progress_line.finish();
     fmt::print(stderr, "... {}\n", planned.label);
-    bench::RunHooks hooks;
-    hooks.warn = [](std::string_view w) { fmt::print(stderr, "edgebench: warning: {}\n", w); };
     // One backend's failure is recorded (INVALID, "failed") and shown in the report; the
     // other jobs run on and the command exits 1 at the end.
     bench::ResultRecord r;
@@ -70,6 +79,7 @@ void reproduce(const ReproduceOptions& o, const Context& ctx) {
       r = bench::failed_record(planned.job, e.what());
       failures.push_back(fmt::format("{}: {}", planned.label, e.what()));
     }
+    progress_line.finish();
     const auto path = bench::write_result_record(r, out);
     records.push_back(reports::record_from_json(bench::to_json(r), path));
   }

@@ -218,6 +218,15 @@ Comparison compare(const std::vector<RecordView>& records, const CompareOptions&
     for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
     throw std::invalid_argument(fmt::format("--baseline '{}' is not among the records' backends ({})", o.baseline, list));
   }
+  // An energy ratio shows "–" when either side has no energy; for the cpu there is a way
+  // to get a (modeled) figure, which the reader of the table should not have to look up.
+  for (const auto& g : c.groups)
+    for (const auto& row : g.rows)
+      if (row.backend == "cpu" && !row.inferences_per_j) {
+        c.notes.push_back(fmt::format("{}: {} has no energy figure, so its energy ratios show \"–\"; {}",
+                                      g.workload, row.label(), kCpuEnergyHint));
+        break;
+      }
   c.notes.push_back(fmt::format(
       "ratios: speed-up = baseline p50 / p50; energy efficiency = inferences/J / baseline inferences/J; [low, high] = "
       "bootstrap 95% interval ({} resamples, seed {:#x}) of the stored samples; U: two-sided Mann-Whitney test on latency "

@@ -149,23 +149,28 @@ std::string power_charts(const std::vector<RecordView>& records) {
 }
 
 std::string energy_charts(const Comparison& c, const std::map<std::string, std::string>& colours) {
-  std::string s = "<div class=\"charts\">\n";
+  std::string s = "<div class=\"charts\">\n", notes;
   bool any = false;
   for (const auto& g : c.groups) {
     BarChart mj{"Energy per inference: " + g.workload, "mJ per inference", {}, false};
     BarChart ipj{"Inferences per joule: " + g.workload, "inferences per J", {}, false};
+    std::string without;  // the rows that have no bar, and why: a lone bar is not the whole story
     for (const auto& row : g.rows) {
       if (row.mj_per_inference)
         mj.bars.push_back({row.label(), row.mj_per_inference->value, colours.at(row.label()), row.mj_per_inference->modeled()});
       if (row.inferences_per_j)
         ipj.bars.push_back({row.label(), row.inferences_per_j->value, colours.at(row.label()), row.inferences_per_j->modeled()});
+      if (!row.mj_per_inference && !row.records.empty())
+        without += fmt::format("<li><b>{}</b>: {}</li>", esc(row.label()), esc(row.records.front()->energy_note));
     }
-    if (!mj.bars.empty()) s += svg_bar_chart(mj);
-    if (!ipj.bars.empty()) s += svg_bar_chart(ipj);
-    any = any || !mj.bars.empty() || !ipj.bars.empty();
+    if (mj.bars.empty() && ipj.bars.empty()) continue;
+    s += svg_bar_chart(mj) + svg_bar_chart(ipj);
+    if (!without.empty())
+      notes += fmt::format("<p class=\"note\">{}: no energy figure for</p><ul class=\"note\">{}</ul>\n", esc(g.workload), without);
+    any = true;
   }
   if (!any) return missing("No energy figures in these records (no power source was measured or modeled).");
-  return s + "</div>\n";
+  return s + "</div>\n" + notes;
 }
 
 std::string accuracy_chart(const Comparison& c, const std::map<std::string, std::string>& colours) {

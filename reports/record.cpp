@@ -361,6 +361,8 @@ RecordView record_from_json(const json& j, const std::filesystem::path& file) {
       r.settings += (r.settings.empty() ? "" : ", ") + key + "=" + (value.is_string() ? value.get<std::string>().substr(0, 40) : clip(value));
   read_latency(r, j);
   read_power(r, j);
+  if (r.backend == "cpu" && !r.inferences_per_j && r.energy_note.find("cpu.tdp_watts") == std::string::npos)
+    r.energy_note += std::string("; ") + kCpuEnergyHint;
   read_accuracy(r, j);
   read_profile(r, j);
   if (const json* verdict = at(j, {"validity", "verdict"}); verdict && verdict->is_string()) {

@@ -113,6 +113,11 @@ RecordView load_record(const std::filesystem::path& file);
 RecordView parse_record(std::string_view text, const std::filesystem::path& file);
 RecordView record_from_json(const nlohmann::json& j, const std::filesystem::path& file);
 
+// How a cpu record without energy gets a figure: the TDP model (modeled, never measured).
+// Part of such a record's energy_note, and of compare's notes.
+inline constexpr const char* kCpuEnergyHint =
+    "for a modeled figure give the CPU's TDP: edgebench run --backend cpu --power model --backend-option cpu.tdp_watts=W";
+
 // Files as given; folders contribute every *.json directly inside, in name order.
 // Throws RecordError for a path that does not exist, a folder with no *.json, or any bad file.
 std::vector<RecordView> load_records(const std::vector<std::filesystem::path>& inputs);

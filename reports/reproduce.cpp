@@ -173,6 +173,43 @@ ReproducePlan plan_reproduction(const PaperMatrix& m, const ReproduceSettings& s
   return plan;
 }
 
+namespace {
+
+// A long "ours on" text (why a figure is missing, a simulated device with the reasons no
+// runtime was found) repeated row after row buries the table: each such text is said once,
+// as "note N: ..." under the table, and its rows keep the head of it with "(note N)".
+void shorten_repeated_texts(SideBySide& t) {
+  constexpr std::size_t kColumn = 4, kLong = 60;
+  std::map<std::string, int> count;
+  for (const auto& row : t.rows) ++count[row[kColumn]];
+  std::map<std::string, int> note;
+  for (auto& row : t.rows) {
+    std::string& cell = row[kColumn];
+    if (cell.size() <= kLong || count[cell] < 2) continue;
+    if (!note.contains(cell)) {
+      note[cell] = static_cast<int>(note.size()) + 1;
+      t.notes.push_back(fmt::format("note {}: {}", note[cell], cell));
+    }
+    // The head ends at the first " (", ", " or ": " that leaves a few words.
+    std::size_t cut = std::string::npos;
+    for (const char* sep : {" (", ", ", ": "})
+      for (auto at = cell.find(sep); at != std::string::npos && at <= kLong; at = cell.find(sep, at + 1))
+        if (at >= 8) {
+          cut = std::min(cut, at);
+          break;
+        }
+    const bool at_separator = cut != std::string::npos;
+    if (!at_separator) {
+      cut = kLong - 20;
+      while (cut > 0 && (static_cast<unsigned char>(cell[cut]) & 0xC0) == 0x80) --cut;  // not inside a UTF-8 character
+    }
+    const std::string head = cell.substr(0, cut) + (at_separator ? "" : "…");
+    cell = fmt::format("{} (note {})", head, note[cell]);
+  }
+}
+
+}  // namespace
+
 SideBySide side_by_side(const PublishedSet& published, const std::vector<RecordView>& ours) {
   SideBySide t;
   std::map<std::string, int> cite;
@@ -250,6 +287,7 @@ SideBySide side_by_side(const PublishedSet& published, const std::vector<RecordV
     t.rows.push_back({r.model + ": latency", kMissing, "", format_latency(r.p50_ns) + " p50",
                       with_precision(r.backend + ": " + r.device, r.precision)});
   }
+  shorten_repeated_texts(t);
   t.notes.push_back("Published figures were measured on the devices named; ours on this host. Latencies on different "
                     "devices are not comparable as equals; ratios are the like-for-like figure.");
   t.notes.push_back("~ marks a modeled figure (a model of hardware not present here), never a measurement.");

@@ -58,12 +58,39 @@ std::pair<double, double> range_of(const std::vector<double>& v, bool log, bool 
   return {from_zero && lo == 0 ? 0 : lo - pad, hi + pad};
 }
 
-std::string header(const std::string& title, double h = kHeight) {
+std::string header(const std::string& title, double h = kHeight, double w = kWidth) {
   return fmt::format(
       "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" role=\"img\" "
       "aria-label=\"{}\">\n<text class=\"title\" x=\"{}\" y=\"20\">{}</text>\n",
-      kWidth, h, kWidth, h, html_escape(title), kLeft, html_escape(title));
+      w, h, w, h, html_escape(title), kLeft, html_escape(title));
 }
+
+// Characters of UTF-8 text (not bytes): what its width on screen follows.
+std::size_t characters(const std::string& s) {
+  return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// The first `n` characters of UTF-8 text, or its last `n` (from_end).
+std::string characters_of(const std::string& s, std::size_t n, bool from_end) {
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
+  if (n >= starts.size()) return s;
+  return from_end ? s.substr(starts[starts.size() - n]) : s.substr(0, starts[n]);
+}
+
+// A bar's label as drawn: whole up to kMaxLabel characters; longer, its head and its tail
+// (a node name's distinctive part is often its end) around "…". The whole is in the tooltip.
+constexpr std::size_t kMaxLabel = 96;
+std::string drawn_label(const std::string& label) {
+  if (characters(label) <= kMaxLabel) return label;
+  return characters_of(label, kMaxLabel / 2 - 1, false) + "…" + characters_of(label, kMaxLabel / 2, true);
+}
+
+// The 11 px tick font's average character width, generous for proportional fonts.
+constexpr double kTickCharWidth = 6.4;
+// A vertical bar is at most this wide: one lone bar must not fill the chart.
+constexpr double kMaxBarWidth = 64;
 
 // Axes, ticks, grid and labels for a plot area.
 std::string axes(const Scale& x, const Scale& y, const Axis& xa, const Axis& ya, const std::vector<double>& xt,
@@ -171,10 +198,16 @@ std::string svg_bar_chart(const BarChart& c) {
   const double top = std::max(ticks.back(), hi);
   std::string s;
   if (c.horizontal) {
-    const double row = 20, left = 260, right = 40;
+    // The label column fits the longest label (node names are long; cutting them made the
+    // bars anonymous); the plot keeps its width, so the chart grows instead.
+    std::size_t longest = 0;
+    for (const auto& b : c.bars) longest = std::max(longest, characters(drawn_label((b.modeled ? std::string(kModeledMark) : "") + b.label)));
+    const double row = 20, right = 40, plot = 320;
+    const double left = std::max(kLeft, 12 + kTickCharWidth * static_cast<double>(longest));
+    const double width = std::max(kWidth, left + plot + right);
     const double h = kTop + row * static_cast<double>(c.bars.size()) + kBottom;
-    const Scale x{0, top, left, kWidth - right, false};
-    s = header(c.title, h);
+    const Scale x{0, top, left, width - right, false};
+    s = header(c.title, h, width);
     for (double t : ticks)
       s += fmt::format("<line class=\"grid\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\"/>"
                        "<text class=\"tick\" x=\"{0:.1f}\" y=\"{3:.1f}\" text-anchor=\"middle\">{4}</text>\n",
@@ -186,12 +219,12 @@ std::string svg_bar_chart(const BarChart& c) {
       s += fmt::format("<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"end\">{}</text>"
                        "<rect class=\"mark{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\">"
                        "<title>{}: {}</title></rect>\n",
-                       left - 6, py + row * 0.7, html_escape(label.size() > 40 ? label.substr(0, 39) + "…" : label),
+                       left - 6, py + row * 0.7, html_escape(drawn_label(label)),
                        b.modeled ? " modeled" : "", left, py + 3, std::max(x(b.value) - left, 1.0), row - 6, b.colour,
                        html_escape(label), format_number(b.value, 4));
     }
     s += fmt::format("<line class=\"axis\" x1=\"{0:.1f}\" x2=\"{0:.1f}\" y1=\"{1:.1f}\" y2=\"{2:.1f}\"/>\n", left, kTop, h - kBottom);
-    s += fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", (left + kWidth - right) / 2,
+    s += fmt::format("<text class=\"label\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n", (left + width - right) / 2,
                      h - 12, html_escape(c.value_label));
     return s + "</svg>\n";
   }
@@ -201,17 +234,18 @@ std::string svg_bar_chart(const BarChart& c) {
   const Scale x{0, 1, kLeft, kWidth - kRight, false};
   s = header(c.title);
   s += axes(x, y, Axis{""}, Axis{c.value_label}, {}, ticks);
+  const double bar = std::min(slot * 0.7, kMaxBarWidth);
   for (std::size_t i = 0; i < c.bars.size(); ++i) {
     const auto& b = c.bars[i];
-    const double px = kLeft + slot * static_cast<double>(i) + slot * 0.15;
+    const double px = kLeft + slot * (static_cast<double>(i) + 0.5) - bar / 2;
     const std::string label = (b.modeled ? std::string(kModeledMark) : "") + b.label;
     s += fmt::format("<rect class=\"mark{}\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\">"
                      "<title>{}: {}</title></rect>"
                      "<text class=\"value\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>"
                      "<text class=\"tick\" x=\"{:.1f}\" y=\"{:.1f}\" text-anchor=\"middle\">{}</text>\n",
-                     b.modeled ? " modeled" : "", px, y(b.value), std::max(y(0) - y(b.value), 1.0), slot * 0.7, b.colour,
-                     html_escape(label), format_number(b.value, 4), px + slot * 0.35, y(b.value) - 4,
-                     (b.modeled ? std::string(kModeledMark) : "") + format_number(b.value, 3), px + slot * 0.35,
+                     b.modeled ? " modeled" : "", px, y(b.value), bar, std::max(y(0) - y(b.value), 1.0), b.colour,
+                     html_escape(label), format_number(b.value, 4), px + bar / 2, y(b.value) - 4,
+                     (b.modeled ? std::string(kModeledMark) : "") + format_number(b.value, 3), px + bar / 2,
                      kHeight - kBottom + 16, html_escape(label));
   }
   return s + "</svg>\n";

@@ -2,6 +2,8 @@
 // oneDNN engine and stream, and the thread count it was compiled for.
 #pragma once
 
+#include <string>
+
 #include <oneapi/dnnl/dnnl.hpp>
 
 namespace eb::cpu {
@@ -30,5 +32,10 @@ class ThreadScope {
 
 // The number of threads to use when the options leave it open (0): every core OpenMP sees.
 int default_threads();
+
+// How idle OpenMP threads wait, as the runtime read it from the environment at start:
+// "passive" (sleep at once; the edgebench binary's default, cli/openmp_defaults.cpp),
+// "active", "spin count N" (GOMP_SPINCOUNT) or "runtime default" (libgomp: spin, then sleep).
+std::string openmp_wait_policy();
 
 }  // namespace eb::cpu

@@ -142,6 +142,7 @@ class CpuBackend final : public Backend {
     info["cpu.steps.single_thread"] = std::to_string(program.single_thread_steps);
     info["cpu.steps"] = std::to_string(program.steps.size());
     info["cpu.implementations"] = implementations_summary(program.implementations);
+    info["cpu.threads.wait_policy"] = cpu::openmp_wait_policy();
     std::optional<cpu::TdpPowerModel> power;
     if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) {
       power = cpu::host_power_model(parse_tdp(it->second));

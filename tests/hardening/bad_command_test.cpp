@@ -76,7 +76,7 @@ TEST(EvalCoco, HugeImageIdIsNamedAsSuch) {
 // folder behind, so that a retry needs no --force.
 TEST(MakeDataset, FailureHalfWayLeavesNothing) {
   TempDir tmp;
-  const auto r = run_cli_limited({"make-dataset", "coco", "--out", (tmp / "D").string(), "--images", "4"}, ChildLimits{2048});
+  const auto r = run_cli_limited({"make-dataset", "coco", "--out", (tmp / "D").string(), "--images", "4"}, ChildLimits{2048, {}});
   EXPECT_EQ(r.status, 1) << r.err;
   std::error_code ec;
   EXPECT_TRUE(fs::is_empty(tmp.path(), ec)) << "a half-written data set was left";

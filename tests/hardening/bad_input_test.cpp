@@ -187,7 +187,7 @@ TEST(FullDisk, RecordWriteFailsCleanly) {
   TempDir tmp;
   const auto r = run_cli_limited({"run", "--model", kModel, "--backend", "reference", "--iterations", "2", "--warmup", "0",
                                   "--out", tmp / "out"},
-                                 ChildLimits{512});
+                                 ChildLimits{512, {}});
   EXPECT_EQ(r.status, 1) << r.err;
   const auto lines = r.err_lines();
   ASSERT_GE(lines.size(), 1u);

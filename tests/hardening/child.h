@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -19,6 +20,7 @@ namespace eb::test {
 
 struct ChildLimits {
   std::optional<rlim_t> max_file_bytes;  // RLIMIT_FSIZE: writes past it fail with EFBIG
+  std::vector<std::string> env;          // this process's environment with "NAME=VALUE" set, "NAME" removed
 };
 
 // Starts the child and returns its pid; stdout/stderr go to files under `capture`.
@@ -30,6 +32,19 @@ inline pid_t start_cli(const std::vector<std::string>& args, const fs::path& cap
   std::vector<char*> argv;
   for (auto& a : storage) argv.push_back(a.data());
   argv.push_back(nullptr);
+  // The environment is built before fork: only async-signal-safe calls may follow it.
+  const auto name_of = [](const std::string& entry) { return entry.substr(0, entry.find('=')); };
+  std::vector<std::string> env_storage;
+  for (const auto& e : limits.env)
+    if (e.find('=') != std::string::npos) env_storage.push_back(e);
+  for (char** e = environ; *e != nullptr; ++e) {
+    const std::string entry = *e;
+    if (std::none_of(limits.env.begin(), limits.env.end(), [&](const std::string& x) { return name_of(x) == name_of(entry); }))
+      env_storage.push_back(entry);
+  }
+  std::vector<char*> envp;
+  for (auto& e : env_storage) envp.push_back(e.data());
+  envp.push_back(nullptr);
   const pid_t pid = ::fork();
   if (pid == 0) {
     // Only async-signal-safe calls between fork and exec.
@@ -45,7 +60,7 @@ inline pid_t start_cli(const std::vector<std::string>& args, const fs::path& cap
       const rlimit r{*limits.max_file_bytes, *limits.max_file_bytes};
       ::setrlimit(RLIMIT_FSIZE, &r);
     }
-    ::execv(EB_CLI, argv.data());
+    ::execve(EB_CLI, argv.data(), envp.data());
     ::_exit(127);
   }
   return pid;
