@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The gpu backend's device check, in one go:
 #   1. configure and build the gpu tests and gpu_check (bench/perf/gpu_check.cpp) for CUDA
-#      unless CUDA_ARCHS says otherwise);
+#      architectures 80 and 90 (unless CUDA_ARCHS says otherwise);
 #   2. run the gpu conformance tests (CTest label "gpu"; they skip with "no CUDA device:
 #      ..." where there is no GPU);
 #   3. run gpu_check: conformance of M³ViT and MobileDet-GPU at batch 1 against the

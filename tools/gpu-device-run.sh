@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The GPU check on a lent device machine, in one command (README.md, "GPU": the exact
+# `run` call). Run there, from the repository root, with .gpu-deps/ carried in (made here
+# by tools/gpu-device-prepare.sh). Each step has its own time limit, and everything
+# written goes under $OUT, which the tool brings back:
+#
+#   1. configure build-device/ for CUDA architecture 90 against .gpu-deps/ and the
+#      machine's cuDNN (/usr/local/cuda's, else the nvidia-cudnn-cu13 wheel's, found
+#      through python3)                                                     EB_T_CONFIGURE s
+#   2. build only test_gpu and gpu_check, all cores                          EB_T_BUILD s
+#   3. the gpu tests (ctest -L gpu): a test skips, saying why, without a GPU  EB_T_TEST s
+#   4. bench/perf/gpu_check: conformance, timings per workload, batch and precision,
+#      NVML energy, the cpu backend beside it                                EB_T_CHECK s
+#
+#   $OUT/gpu-device-run.log   everything printed, with each step's time and status
+#   $OUT/ctest-gpu.xml        the tests' results (JUnit)
+#   $OUT/gpu_check.json       the check's table, each figure with its provenance
+#
+#   tools/gpu-device-run.sh [gpu_check arguments...]
+#
+# Exit status: 0 all passed; 1 a step failed or ran out of time; 2 no usable GPU (the
+# tests skipped and gpu_check said why: what a rehearsal without a device ends with).
+set -uo pipefail
+
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+out=${OUT:-$repo/gpu-out}
+mkdir -p "$out"
+exec > >(tee "$out/gpu-device-run.log") 2>&1
+
+deps=$repo/.gpu-deps
+build=$repo/build-device
+arch_lib=$deps/usr/lib/x86_64-linux-gnu
+jobs=$(nproc)
+status=0
+t_start=$SECONDS
+
+step() {  # step NAME LIMIT COMMAND...: runs it under `timeout`, reports time and status
+  local name=$1 limit=$2 t0=$SECONDS rc
+  shift 2
+  echo "== $name (limit ${limit} s)"
+  timeout --kill-after=10 "$limit" "$@"
+  rc=$?
+  if ((rc == 124 || rc == 137)); then echo "== $name: ran out of its ${limit} s"; fi
+  echo "== $name: exit status $rc after $((SECONDS - t0)) s"
+  return $rc
+}
+
+[[ -f $deps/PACKAGES ]] || { echo "gpu-device-run: .gpu-deps/ is missing: run tools/gpu-device-prepare.sh here and carry .gpu-deps"; exit 1; }
+export PATH=/usr/local/cuda/bin:$PATH
+command -v nvcc > /dev/null || { echo "gpu-device-run: no nvcc on PATH or in /usr/local/cuda/bin"; exit 1; }
+echo "== machine: $(nproc) cores; $(nvcc --version | tail -1); $(g++ --version | head -1); $(cmake --version | head -1)"
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2> /dev/null || echo "nvidia-smi: no GPU answers"
+
+# cuDNN: the toolkit's, else the wheel's (whose library has only its versioned name, so a
+# link with the plain name is made for CMake's find_library).
+cudnn_inc=/usr/local/cuda/include
+cudnn_lib=""
+if [[ -f $cudnn_inc/cudnn_version.h ]] && ls /usr/local/cuda/lib64/libcudnn.so* > /dev/null 2>&1; then
+  cudnn_lib=$(ls /usr/local/cuda/lib64/libcudnn.so* | head -1)
+else
+  wheel=$(python3 -c 'import nvidia.cudnn as m, os; print(os.path.dirname(m.__file__) if m.__file__ else list(m.__path__)[0])' 2> /dev/null)
+  if [[ -n $wheel && -f $wheel/include/cudnn_version.h ]]; then
+    cudnn_inc=$wheel/include
+    mkdir -p "$build/cudnn"
+    ln -sfn "$(ls "$wheel"/lib/libcudnn.so.* | grep -E 'libcudnn\.so\.[0-9]+$' | head -1)" "$build/cudnn/libcudnn.so"
+    cudnn_lib=$build/cudnn/libcudnn.so
+    export LD_LIBRARY_PATH=$wheel/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+  fi
+fi
+[[ -n $cudnn_lib ]] || { echo "gpu-device-run: cuDNN found neither in /usr/local/cuda nor as the nvidia-cudnn-cu13 wheel"; exit 1; }
+echo "== cuDNN: $cudnn_lib (headers $cudnn_inc)"
+# The carried shared libraries (fmt, oneDNN, the OpenCL loader) for the programs built,
+# and for the test listing CMake runs at build time.
+export LD_LIBRARY_PATH=$arch_lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+
+configure=(cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CUDA_ARCHITECTURES=90
+  -DCMAKE_PREFIX_PATH="$deps/usr"
+  -Dfmt_DIR="$arch_lib/cmake/fmt" -DGTest_DIR="$arch_lib/cmake/GTest" -Ddnnl_DIR="$arch_lib/cmake/dnnl"
+  -Dnlohmann_json_DIR="$deps/usr/share/cmake/nlohmann_json" -DCLI11_DIR="$deps/usr/share/cmake/CLI11"
+  -DJPEG_LIBRARY="$arch_lib/libjpeg.a" -DJPEG_INCLUDE_DIR="$deps/usr/include;$deps/usr/include/x86_64-linux-gnu"
+  -DPNG_LIBRARY="$arch_lib/libpng16.a" -DPNG_PNG_INCLUDE_DIR="$deps/usr/include/libpng16"
+  -DZLIB_LIBRARY="$arch_lib/libz.a" -DZLIB_INCLUDE_DIR="$deps/usr/include"
+  -DEB_CUDNN_LIBRARY="$cudnn_lib" -DEB_CUDNN_INCLUDE_DIR="$cudnn_inc")
+step configure "${EB_T_CONFIGURE:-180}" "${configure[@]}" || exit 1
+if ! cmake --build "$build" --target help | grep -q "gpu_check"; then
+  echo "gpu-device-run: the gpu backend is not part of this build (see the configure summary above)"
+  exit 1
+fi
+[[ -z ${EB_CONFIGURE_ONLY:-} ]] || exit 0  # (a quick look at the configuration)
+
+step build "${EB_T_BUILD:-420}" cmake --build "$build" --target test_gpu gpu_check -j "$jobs" || exit 1
+
+step "gpu tests" "${EB_T_TEST:-300}" ctest --test-dir "$build" -L gpu --output-on-failure --timeout 200 -j 4 \
+  --output-junit "$out/ctest-gpu.xml" || status=1
+
+step gpu_check "${EB_T_CHECK:-360}" "$build/bench/perf/gpu_check" --json "$out/gpu_check.json" "$@"
+check=$?
+if ((check == 2)); then
+  echo "gpu-device-run: no usable GPU here (the tests skipped; gpu_check said why above) after $((SECONDS - t_start)) s"
+  exit 2
+fi
+((check == 0)) || status=1
+echo "gpu-device-run: $( ((status == 0)) && echo "all passed" || echo "FAILED (see above)") after $((SECONDS - t_start)) s"
+exit $status
