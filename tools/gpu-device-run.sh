@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # The GPU check on a lent device machine, in one command (README.md, "GPU": the exact
 # `run` call). Run there, from the repository root, with .gpu-deps/ carried in (made here
-# by tools/gpu-device-prepare.sh). Each step has its own time limit, and everything
-# written goes under $OUT, which the tool brings back:
+# by tools/gpu-device-prepare.sh). Each step has its own time limit (seconds, from the
+# environment variable named, default in brackets), all together at most EB_T_TOTAL [540],
+# and everything written goes under $OUT, which the tool brings back:
 #
 #   1. configure build-device/ for CUDA architecture 90 against .gpu-deps/ and the
 #      machine's cuDNN (/usr/local/cuda's, else the nvidia-cudnn-cu13 wheel's, found
-#      through python3)                                                     EB_T_CONFIGURE s
-#   2. build only test_gpu and gpu_check, all cores                          EB_T_BUILD s
-#   3. the gpu tests (ctest -L gpu): a test skips, saying why, without a GPU  EB_T_TEST s
-#   4. bench/perf/gpu_check: conformance, timings per workload, batch and precision,
-#      NVML energy, the cpu backend beside it                                EB_T_CHECK s
+#      through python3)                                               EB_T_CONFIGURE [90]
+#   2. build only test_gpu and gpu_check, all cores                    EB_T_BUILD [300]
+#   3. the gpu tests (ctest -L gpu, 4 at a time): a test skips, saying
+#      why, without a GPU                                              EB_T_TEST [180]
+#   4. bench/perf/gpu_check: conformance, timings per workload, batch
+#      and precision, NVML energy, the cpu backend beside it           EB_T_CHECK [240]
 #
 #   $OUT/gpu-device-run.log   everything printed, with each step's time and status
 #   $OUT/ctest-gpu.xml        the tests' results (JUnit)
@@ -35,9 +37,13 @@ jobs=$(nproc)
 status=0
 t_start=$SECONDS
 
+total=${EB_T_TOTAL:-540}  # all steps together: inside the tool's 600 s for one command
 step() {  # step NAME LIMIT COMMAND...: runs it under `timeout`, reports time and status
-  local name=$1 limit=$2 t0=$SECONDS rc
+  local name=$1 limit=$2 t0=$SECONDS rc left
   shift 2
+  left=$((total - (SECONDS - t_start)))
+  ((limit <= left)) || limit=$left
+  if ((limit < 5)); then echo "== $name: not run, the ${total} s of all steps are spent"; return 124; fi
   echo "== $name (limit ${limit} s)"
   timeout --kill-after=10 "$limit" "$@"
   rc=$?
@@ -82,19 +88,19 @@ configure=(cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCM
   -DPNG_LIBRARY="$arch_lib/libpng16.a" -DPNG_PNG_INCLUDE_DIR="$deps/usr/include/libpng16"
   -DZLIB_LIBRARY="$arch_lib/libz.a" -DZLIB_INCLUDE_DIR="$deps/usr/include"
   -DEB_CUDNN_LIBRARY="$cudnn_lib" -DEB_CUDNN_INCLUDE_DIR="$cudnn_inc")
-step configure "${EB_T_CONFIGURE:-180}" "${configure[@]}" || exit 1
+step configure "${EB_T_CONFIGURE:-90}" "${configure[@]}" || exit 1
 if ! cmake --build "$build" --target help | grep -q "gpu_check"; then
   echo "gpu-device-run: the gpu backend is not part of this build (see the configure summary above)"
   exit 1
 fi
 [[ -z ${EB_CONFIGURE_ONLY:-} ]] || exit 0  # (a quick look at the configuration)
 
-step build "${EB_T_BUILD:-420}" cmake --build "$build" --target test_gpu gpu_check -j "$jobs" || exit 1
+step build "${EB_T_BUILD:-300}" cmake --build "$build" --target test_gpu gpu_check -j "$jobs" || exit 1
 
-step "gpu tests" "${EB_T_TEST:-300}" ctest --test-dir "$build" -L gpu --output-on-failure --timeout 200 -j 4 \
+step "gpu tests" "${EB_T_TEST:-180}" ctest --test-dir "$build" -L gpu --output-on-failure --timeout 150 -j 4 \
   --output-junit "$out/ctest-gpu.xml" || status=1
 
-step gpu_check "${EB_T_CHECK:-360}" "$build/bench/perf/gpu_check" --json "$out/gpu_check.json" "$@"
+step gpu_check "${EB_T_CHECK:-240}" "$build/bench/perf/gpu_check" --json "$out/gpu_check.json" "$@"
 check=$?
 if ((check == 2)); then
   echo "gpu-device-run: no usable GPU here (the tests skipped; gpu_check said why above) after $((SECONDS - t_start)) s"
