@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <exception>
+#include <set>
 #include <stdexcept>
 
 #include "bench/accuracy/fidelity.h"
@@ -55,7 +56,9 @@ void CheckLog::fail(std::string step, std::string why) { failures_.push_back({st
 
 std::string CheckLog::summary() const {
   if (failures_.empty()) return "all " + std::to_string(steps_) + " steps passed";
-  std::string s = std::to_string(failures_.size()) + " of " + std::to_string(steps_) + " steps failed:";
+  std::set<std::string> failed;  // a step may fail more than one way
+  for (const auto& f : failures_) failed.insert(f.step);
+  std::string s = std::to_string(failed.size()) + " of " + std::to_string(steps_) + " steps failed:";
   for (const auto& f : failures_) s += "\n  " + f.step + ": " + f.why;
   return s;
 }

@@ -43,7 +43,7 @@ class CheckLog {
   // Runs `body`; an exception it throws is recorded as the failure of `step` and not
   // rethrown. Returns whether the body returned normally.
   bool attempt(const std::string& step, const std::function<void()>& body);
-  // A step that ran but did not pass.
+  // A step that ran (through attempt) but did not pass; one step may fail several ways.
   void fail(std::string step, std::string why);
 
   const std::vector<CheckFailure>& failures() const { return failures_; }

@@ -64,7 +64,7 @@ TEST(CheckLog, RecordsAThrowingStepAndGoesOn) {
   int ran = 0;
   EXPECT_TRUE(log.attempt("m3vit fp32", [&] { ++ran; }));
   EXPECT_FALSE(log.attempt("m3vit bf16", [&] { throw std::runtime_error("cuDNN refused: CUDNN_STATUS_NOT_SUPPORTED"); }));
-  EXPECT_TRUE(log.attempt("mobiledet fp32", [&] { ++ran; }));
+  EXPECT_TRUE(log.attempt("mobiledet fp16", [&] { ++ran; }));
   log.fail("mobiledet fp16", "relative L2 2e-02 >= 9e-03");
   EXPECT_EQ(ran, 2);
   EXPECT_EQ(log.steps(), 3);
@@ -72,8 +72,11 @@ TEST(CheckLog, RecordsAThrowingStepAndGoesOn) {
   EXPECT_EQ(log.failures()[0].step, "m3vit bf16");
   EXPECT_EQ(log.failures()[0].why, "cuDNN refused: CUDNN_STATUS_NOT_SUPPORTED");
   EXPECT_EQ(log.exit_status(), 1);
+  log.fail("mobiledet fp16", "80% of the reference detections found");  // the same step, another way
+  EXPECT_EQ(log.failures().size(), 3u);
   EXPECT_EQ(log.summary(),
-            "2 of 3 steps failed:\n  m3vit bf16: cuDNN refused: CUDNN_STATUS_NOT_SUPPORTED\n  mobiledet fp16: relative L2 2e-02 >= 9e-03");
+            "2 of 3 steps failed:\n  m3vit bf16: cuDNN refused: CUDNN_STATUS_NOT_SUPPORTED\n  mobiledet fp16: relative L2 2e-02 >= "
+            "9e-03\n  mobiledet fp16: 80% of the reference detections found");
 }
 
 TEST(CheckLog, AllPassedExitsZero) {
