@@ -6,7 +6,7 @@
 # and everything written goes under $OUT, which the tool brings back:
 #
 #   1. configure build-device/ for CUDA architecture 90 against .gpu-deps/ and the
-#      machine's cuDNN (/usr/local/cuda's, else the nvidia-cudnn-cu13 wheel's, found
+#      machine's cuDNN and cuBLAS (/usr/local/cuda's, else NVIDIA's wheels, found
 #      through python3)                                               EB_T_CONFIGURE [90]
 #   2. build only test_gpu and gpu_check, all cores                    EB_T_BUILD [300]
 #   3. the gpu tests (ctest -L gpu, 4 at a time): a test skips, saying
@@ -58,23 +58,38 @@ command -v nvcc > /dev/null || { echo "gpu-device-run: no nvcc on PATH or in /us
 echo "== machine: $(nproc) cores; $(nvcc --version | tail -1); $(g++ --version | head -1); $(cmake --version | head -1)"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader 2> /dev/null || echo "nvidia-smi: no GPU answers"
 
-# cuDNN: the toolkit's, else the wheel's (whose library has only its versioned name, so a
-# link with the plain name is made for CMake's find_library).
+# cuDNN (and cuBLAS, should the toolkit lack it): the toolkit's, else NVIDIA's wheels
+# under python3's site-packages/nvidia (nvidia-cudnn-cu13, nvidia-cublas), whose libraries
+# have only their versioned names: a link with the plain name is made for find_library.
+nv_root=$(python3 -c 'import nvidia; print(list(nvidia.__path__)[0])' 2> /dev/null)
+extra=()
+from_wheel() {  # from_wheel LIBNAME HEADER: sets lib and inc from the wheels, or fails
+  local found
+  lib="" inc=""
+  [[ -n $nv_root ]] || return 1
+  found=$(find "$nv_root" -maxdepth 4 -name "$1.so.[0-9]*" | sort | head -1)
+  inc=$(dirname "$(find "$nv_root" -maxdepth 4 -name "$2" | head -1)")
+  [[ -n $found && -f $inc/$2 ]] || return 1
+  mkdir -p "$build/wheel-links"
+  ln -sfn "$found" "$build/wheel-links/$1.so"
+  lib=$build/wheel-links/$1.so
+  export LD_LIBRARY_PATH=$(dirname "$found")${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+}
 cudnn_inc=/usr/local/cuda/include
-cudnn_lib=""
-if [[ -f $cudnn_inc/cudnn_version.h ]] && ls /usr/local/cuda/lib64/libcudnn.so* > /dev/null 2>&1; then
-  cudnn_lib=$(ls /usr/local/cuda/lib64/libcudnn.so* | head -1)
-else
-  wheel=$(python3 -c 'import nvidia.cudnn as m, os; print(os.path.dirname(m.__file__) if m.__file__ else list(m.__path__)[0])' 2> /dev/null)
-  if [[ -n $wheel && -f $wheel/include/cudnn_version.h ]]; then
-    cudnn_inc=$wheel/include
-    mkdir -p "$build/cudnn"
-    ln -sfn "$(ls "$wheel"/lib/libcudnn.so.* | grep -E 'libcudnn\.so\.[0-9]+$' | head -1)" "$build/cudnn/libcudnn.so"
-    cudnn_lib=$build/cudnn/libcudnn.so
-    export LD_LIBRARY_PATH=$wheel/lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
-  fi
+cudnn_lib=$(ls /usr/local/cuda/lib64/libcudnn.so* 2> /dev/null | head -1)
+if [[ ! -f $cudnn_inc/cudnn_version.h || -z $cudnn_lib ]]; then
+  from_wheel libcudnn cudnn_version.h ||
+    { echo "gpu-device-run: cuDNN found neither in /usr/local/cuda nor as the nvidia-cudnn-cu13 wheel"; exit 1; }
+  cudnn_lib=$lib cudnn_inc=$inc
 fi
-[[ -n $cudnn_lib ]] || { echo "gpu-device-run: cuDNN found neither in /usr/local/cuda nor as the nvidia-cudnn-cu13 wheel"; exit 1; }
+if ! ls /usr/local/cuda/lib64/libcublasLt.so* > /dev/null 2>&1; then
+  for l in libcublas libcublasLt; do
+    from_wheel $l cublas_v2.h || { echo "gpu-device-run: cuBLAS found neither in /usr/local/cuda nor as a wheel"; exit 1; }
+    extra+=(-DCUDA_${l#lib}_LIBRARY="$lib")
+  done
+  extra+=(-DCMAKE_CXX_FLAGS="-isystem $inc" -DCMAKE_CUDA_FLAGS="-isystem $inc")
+  echo "== cuBLAS: from the wheel ($inc)"
+fi
 echo "== cuDNN: $cudnn_lib (headers $cudnn_inc)"
 # The carried shared libraries (fmt, oneDNN, the OpenCL loader) for the programs built,
 # and for the test listing CMake runs at build time.
@@ -87,7 +102,7 @@ configure=(cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCM
   -DJPEG_LIBRARY="$arch_lib/libjpeg.a" -DJPEG_INCLUDE_DIR="$deps/usr/include;$deps/usr/include/x86_64-linux-gnu"
   -DPNG_LIBRARY="$arch_lib/libpng16.a" -DPNG_PNG_INCLUDE_DIR="$deps/usr/include/libpng16"
   -DZLIB_LIBRARY="$arch_lib/libz.a" -DZLIB_INCLUDE_DIR="$deps/usr/include"
-  -DEB_CUDNN_LIBRARY="$cudnn_lib" -DEB_CUDNN_INCLUDE_DIR="$cudnn_inc")
+  -DEB_CUDNN_LIBRARY="$cudnn_lib" -DEB_CUDNN_INCLUDE_DIR="$cudnn_inc" "${extra[@]}")
 step configure "${EB_T_CONFIGURE:-90}" "${configure[@]}" || exit 1
 if ! cmake --build "$build" --target help | grep -q "gpu_check"; then
   echo "gpu-device-run: the gpu backend is not part of this build (see the configure summary above)"
