@@ -104,7 +104,8 @@ configure=(cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCM
   -DZLIB_LIBRARY="$arch_lib/libz.a" -DZLIB_INCLUDE_DIR="$deps/usr/include"
   -DEB_CUDNN_LIBRARY="$cudnn_lib" -DEB_CUDNN_INCLUDE_DIR="$cudnn_inc" "${extra[@]}")
 step configure "${EB_T_CONFIGURE:-90}" "${configure[@]}" || exit 1
-if ! cmake --build "$build" --target help | grep -q "gpu_check"; then
+targets=$(cmake --build "$build" --target help)  # (whole, not piped into grep -q: SIGPIPE)
+if ! grep -q "gpu_check" <<< "$targets"; then
   echo "gpu-device-run: the gpu backend is not part of this build (see the configure summary above)"
   exit 1
 fi
