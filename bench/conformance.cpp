@@ -29,7 +29,8 @@ OutputsVerdict judge_outputs(std::span<const std::string> names, std::span<const
       v.bound = bounds[i];
       v.worst_output = names[i];
     }
-    if (ok && v.pass && rel / bounds[i] > closest) {
+    // Ties (infinite bounds: nothing judged but finiteness) go to the larger error.
+    if (ok && v.pass && (rel / bounds[i] > closest || (rel / bounds[i] == closest && rel > v.worst_relative_l2))) {
       closest = rel / bounds[i];
       v.worst_relative_l2 = rel;
       v.bound = bounds[i];

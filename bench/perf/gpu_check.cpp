@@ -31,6 +31,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -214,8 +215,13 @@ std::map<Precision, Conformance> conformance(const Workload& w, const Backend& g
   for (Precision p : s.precisions) {
     const std::string step = fmt::format("{} {} conformance", w.name(), precision_name(p));
     log.attempt(step, [&] {
+      const bool judged = p == Precision::fp32 || !routed;
       std::vector<double> bounds(want.size(), bench::rounding_tolerance(DType::f32, 0));
-      if (p != Precision::fp32) {
+      if (!judged) {
+        // Not judged: only a NaN or infinity fails (the bound is infinite), and the
+        // emulation (a reference run each) is not spent.
+        bounds.assign(want.size(), std::numeric_limits<double>::infinity());
+      } else if (p != Precision::fp32) {
         fmt::print("  16-bit emulation ({})...\n", precision_name(p));
         std::fflush(stdout);
         const auto emulated = bench::run_reference_rounded(m.graph, m.weights, inputs, storage_of(p));
@@ -224,11 +230,10 @@ std::map<Precision, Conformance> conformance(const Workload& w, const Backend& g
       }
       const auto got = gpu.compile(m.graph, m.weights, options_for(gpu, p, s.cuda_graph))->run(inputs);
       const bench::OutputsVerdict v = bench::judge_outputs(m.graph.outputs, want, got, bounds);
-      const bool judged = p == Precision::fp32 || !routed;
       Conformance c;
       c.rel_l2 = sci(v.worst_relative_l2) + (v.pass ? "" : "!");
-      c.bound = judged ? sci(v.bound) : fmt::format("({})", sci(v.bound));
-      if (!v.pass && (judged || v.non_finite > 0))
+      c.bound = judged ? sci(v.bound) : "(MoE)";
+      if (!v.pass)
         log.fail(step, fmt::format("relative L2 {} not below {} ({}; {} non-finite values)", sci(v.worst_relative_l2),
                                    sci(v.bound), v.worst_output, v.non_finite));
       if (detector) {
@@ -399,10 +404,11 @@ int run(int argc, char** argv) {
     if (!r.plan.empty()) fmt::print("    {}\n", r.plan);
     if (!r.energy_note.empty()) fmt::print("    energy: {}\n", r.energy_note);
   }
-  fmt::print("\nbounds: fp32 relative L2 < 1e-4; fp16/bf16 < 3x the 16-bit rounding emulation's (in parentheses: "
-             "reported, not judged, for MoE routing); '!' marks a miss. detections: share of the reference's found again "
-             "(same class, IoU >= 0.9, score within 1e-3). Latencies: medians, measured (host: steady_clock; dev, h2d, "
-             "comp, d2h: CUDA events). mJ/img: gross NVML energy, measured, idle included.\n");
+  fmt::print(
+      "\nbounds: fp32 relative L2 < 1e-4; fp16/bf16 < 3x the 16-bit rounding emulation's, except '(MoE)': reported, not "
+      "judged (top-2 routing may move a token at 16-bit rounding), only NaN/inf fail; '!' marks a miss. detections: share "
+      "of the reference's found again (same class, IoU >= 0.9, score within 1e-3). Latencies: medians, measured (host: "
+      "steady_clock; dev, h2d, comp, d2h: CUDA events). mJ/img: gross NVML energy, measured, idle included.\n");
   if (!s.json.empty()) {
     nlohmann::json j = {{"device", probe.device}, {"rows", nlohmann::json::array()}, {"failures", nlohmann::json::array()}};
     for (const Row& r : rows) j["rows"].push_back(to_json(r));

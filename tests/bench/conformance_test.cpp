@@ -53,6 +53,19 @@ TEST(Conformance, NanOrInfinityNeverPasses) {
   EXPECT_FALSE(judge_outputs(kNames, want, want, nan_bounds).pass);
 }
 
+TEST(Conformance, InfiniteBoundsJudgeOnlyFinitenessAndReportTheLargestError) {
+  const std::vector<Tensor> want = {Tensor::from_f32({2}, {1, 0}), Tensor::from_f32({2}, {0, 2})};
+  const std::vector<Tensor> got = {Tensor::from_f32({2}, {1.001f, 0}), Tensor::from_f32({2}, {0, 2.5f})};
+  const double inf = std::numeric_limits<double>::infinity();
+  const std::vector<double> bounds = {inf, inf};
+  const OutputsVerdict v = judge_outputs(kNames, want, got, bounds);
+  EXPECT_TRUE(v.pass);
+  EXPECT_EQ(v.worst_output, "logits");
+  EXPECT_NEAR(v.worst_relative_l2, 0.25, 1e-6);
+  const std::vector<Tensor> broken = {Tensor::from_f32({2}, {1, 0}), Tensor::from_f32({2}, {0, std::nanf("")})};
+  EXPECT_FALSE(judge_outputs(kNames, want, broken, bounds).pass);
+}
+
 TEST(Conformance, RejectsListsOfDifferentLengths) {
   const std::vector<Tensor> one = {Tensor::from_f32({1}, {1})};
   const std::vector<double> bounds = {1e-4, 1e-4};
