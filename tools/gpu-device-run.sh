@@ -8,7 +8,7 @@
 #   1. configure build-device/ for CUDA architecture 90 against .gpu-deps/ and the
 #      machine's cuDNN and cuBLAS (/usr/local/cuda's, else NVIDIA's wheels, found
 #      through python3)                                               EB_T_CONFIGURE [90]
-#   2. build only test_gpu and gpu_check, all cores                    EB_T_BUILD [300]
+#   2. build only test_gpu and gpu_check, all cores                    EB_T_BUILD [360]
 #   3. the gpu tests (ctest -L gpu, 4 at a time): a test skips, saying
 #      why, without a GPU                                              EB_T_TEST [180]
 #   4. bench/perf/gpu_check: conformance, timings per workload, batch
@@ -111,7 +111,7 @@ if ! grep -q "gpu_check" <<< "$targets"; then
 fi
 [[ -z ${EB_CONFIGURE_ONLY:-} ]] || exit 0  # (a quick look at the configuration)
 
-step build "${EB_T_BUILD:-300}" cmake --build "$build" --target test_gpu gpu_check -j "$jobs" || exit 1
+step build "${EB_T_BUILD:-360}" cmake --build "$build" --target test_gpu gpu_check -j "$jobs" || exit 1
 
 step "gpu tests" "${EB_T_TEST:-180}" ctest --test-dir "$build" -L gpu --output-on-failure --timeout 150 -j 4 \
   --output-junit "$out/ctest-gpu.xml" || status=1
