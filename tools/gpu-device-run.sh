@@ -19,6 +19,7 @@
 #   $OUT/gpu_check.json       the check's table, each figure with its provenance
 #
 #   tools/gpu-device-run.sh [gpu_check arguments...]
+#   EB_CONFIGURE_ONLY=1 tools/gpu-device-run.sh    # stops after step 1 (a look at the setup)
 #
 # Exit status: 0 all passed; 1 a step failed or ran out of time; 2 no usable GPU (the
 # tests skipped and gpu_check said why: what a rehearsal without a device ends with).
