@@ -84,7 +84,9 @@ class Executable {
   // over modeled time, never the host's wall time of a simulation), else × wall time.
   virtual std::optional<PowerModelInfo> power_model() const { return std::nullopt; }
   virtual std::optional<double> last_modeled_watts() const { return std::nullopt; }
-  // Per-node (or per-unit) times of the most recent run, collected once enabled.
+  // Per-node (or per-unit) times of the most recent run, collected once enabled. Entries
+  // never overlap (a backend with both a coarse split and per-node times lists one or the
+  // other), so their sum is at most the run's time and shares of it add up.
   virtual void enable_profiling(bool on) { (void)on; }
   virtual std::vector<NodeProfile> last_profile() const { return {}; }
   // Facts about how this executable was compiled, for the result record: the precision

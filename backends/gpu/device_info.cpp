@@ -41,10 +41,4 @@ std::string library_versions() {
   return s;
 }
 
-std::string pci_bus_id(int device) {
-  std::array<char, 32> id{};
-  EB_GPU_CHECK(cudaDeviceGetPCIBusId(id.data(), static_cast<int>(id.size()), device));
-  return id.data();
-}
-
 }  // namespace eb::gpu

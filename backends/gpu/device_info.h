@@ -10,8 +10,4 @@ namespace eb::gpu {
 std::string device_description(int device);
 // "CUDA runtime 13.0, driver 13.0, cuBLAS 13.0.0, cuDNN 9.19.0" (what is loaded now).
 std::string library_versions();
-// The PCI bus id of a CUDA device ("0000:65:00.0"), which NVML accepts to find the same
-// GPU (NVML's indices need not follow CUDA's). Throws GpuError.
-std::string pci_bus_id(int device);
-
 }  // namespace eb::gpu

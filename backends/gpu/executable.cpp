@@ -8,6 +8,7 @@
 #include "backends/gpu/device_info.h"
 #include "backends/gpu/kernels.h"
 #include "backends/gpu/ops/ops.h"
+#include "backends/gpu/run_profile.h"
 #include "backends/gpu/support.h"
 
 namespace eb::gpu {
@@ -50,7 +51,7 @@ double elapsed_ns(const Event& from, const Event& to) {
 }  // namespace
 
 GpuExecutable::GpuExecutable(const Graph& graph, const Weights& weights, const GpuOptions& options)
-    : graph_(graph), ctx_(options), weights_(weights) {
+    : graph_(graph), ctx_(options), weights_(weights, ctx_.stream()) {
   graph_.validate();
   CompileOptions as_compile;
   as_compile.precision = options.precision;
@@ -124,7 +125,7 @@ GpuExecutable::GpuExecutable(const Graph& graph, const Weights& weights, const G
   }
 
   std::map<std::string, ConvAlgo> conv_algos;
-  BuildEnv env{ctx_, graph_, weights_, scratch_, address, conv_algos};
+  BuildEnv env{ctx_, graph_, weights_, scratch_, zeros_, address, conv_algos};
   for (const Node& n : graph_.nodes)
     for (auto& step : build_node(n, env)) steps_.push_back(std::move(step));
 
@@ -144,6 +145,7 @@ GpuExecutable::GpuExecutable(const Graph& graph, const Weights& weights, const G
   }
 
   scratch_.finalize();
+  zeros_.finalize(ctx_.stream());
   for (auto& e : events_) e = make_event();
 
   // Warm-up: loads every kernel module, lets cuDNN settle the fused path, and runs each
@@ -162,6 +164,7 @@ GpuExecutable::GpuExecutable(const Graph& graph, const Weights& weights, const G
   info_["gpu.memory.arena_unshared_bytes"] = std::to_string(plan.unshared);
   info_["gpu.memory.weight_bytes"] = std::to_string(weights_.bytes());
   info_["gpu.memory.scratch_bytes"] = std::to_string(scratch_.bytes());
+  info_["gpu.memory.zero_bytes"] = std::to_string(zeros_.bytes());
   if (!conv_algos.empty()) info_["gpu.conv_algos"] = summarize(conv_algos);
   // How steps that had a choice ended up computing, per operator:
   // info["gpu.conv2d"] = "cudnn fused bias+relu×12, cudnn + epilogue kernel×74".
@@ -297,13 +300,12 @@ std::vector<Tensor> GpuExecutable::run(std::span<const Tensor> inputs) {
 
   const Provenance prov = Provenance::measured("cuda_event");
   device_time_ = DeviceTime{.ns = elapsed_ns(events_[0], events_[3]), .provenance = prov};
-  profile_.clear();
-  profile_.push_back({"h2d", "gpu:transfer", elapsed_ns(events_[0], events_[1]), prov});
-  profile_.push_back({"compute", "gpu:compute", elapsed_ns(events_[1], events_[2]), prov});
-  profile_.push_back({"d2h", "gpu:transfer", elapsed_ns(events_[2], events_[3]), prov});
+  std::vector<StepTime> step_times;
   if (profiling_)
     for (std::size_t i = 0; i < steps_.size(); ++i)
-      profile_.push_back({steps_[i]->node(), steps_[i]->op(), elapsed_ns(step_events_[i], step_events_[i + 1]), prov});
+      step_times.push_back({steps_[i]->node(), steps_[i]->op(), elapsed_ns(step_events_[i], step_events_[i + 1])});
+  profile_ = run_profile(elapsed_ns(events_[0], events_[1]), elapsed_ns(events_[1], events_[2]),
+                         elapsed_ns(events_[2], events_[3]), step_times, prov);
 
   std::vector<Tensor> outputs;
   outputs.reserve(outputs_.size());

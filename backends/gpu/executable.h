@@ -17,10 +17,12 @@
 //
 // Timing reported (as trtexec separates them):
 //   last_device_time()  event 0 → event 3: transfers and compute, measured("cuda_event")
-//   last_profile()      always "h2d", "compute", "d2h" (node names, op "gpu:transfer" /
-//                       "gpu:compute"); with enable_profiling(true) also one entry per
-//                       step (events around each step; the run then launches steps
-//                       instead of replaying graphs, so per-step times include launches)
+//   last_profile()      "h2d", "compute", "d2h" (node names, op "gpu:transfer" /
+//                       "gpu:compute"); with enable_profiling(true) "h2d", one entry per
+//                       step, "d2h" — the steps replace "compute", never both, so the
+//                       entries add up to the device time (run_profile.h). Profiled runs
+//                       launch steps instead of replaying graphs (events around each
+//                       step), so per-step times include launches
 //
 // Not thread-safe: one run at a time (one stream, one set of buffers).
 #pragma once
@@ -52,7 +54,8 @@ class GpuExecutable final : public Executable {
   std::vector<NodeProfile> last_profile() const override { return profile_; }
   // "device", "precision", "gpu.tf32", "gpu.cuda_graph" ("on (N graphs, M eager steps)"
   // or "off (reason)"), "gpu.memory.arena_bytes", "gpu.memory.arena_unshared_bytes",
-  // "gpu.memory.weight_bytes", "gpu.memory.scratch_bytes", "gpu.conv_algos" (cuDNN
+  // "gpu.memory.weight_bytes", "gpu.memory.scratch_bytes",
+  // "gpu.memory.zero_bytes" (the zero operand of fused convolutions), "gpu.conv_algos" (cuDNN
   // algorithm per distinct geometry), "gpu.conv2d" and "gpu.linear" (how those steps
   // compute: fused or not, cuBLASLt or the fallback), "gpu.moe".
   std::map<std::string, std::string> info() const override { return info_; }
@@ -77,6 +80,7 @@ class GpuExecutable final : public Executable {
   WeightStore weights_;
   DeviceBuffer arena_;
   Workspace scratch_;
+  Zeros zeros_;
   std::vector<DeviceBuffer> staging_;  // f32 device copies of inputs/outputs in fp16/bf16
   std::vector<Transfer> inputs_;
   std::vector<Transfer> outputs_;

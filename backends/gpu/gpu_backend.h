@@ -11,8 +11,8 @@
 // compile() uploads the weights once, plans activations into one arena, picks every
 // algorithm, runs once and captures CUDA graphs (executable.h). Precisions fp32 (TF32 off
 // unless gpu.tf32=1), fp16 and bf16; all options in options.h. Timing: CUDA events
-// (device time and the h2d / compute / d2h breakdown, see executable.h). Power: NVML,
-// loaded at run time (nvml_power.h). Box decoding for SSD post-processing on the device:
+// (device time and the h2d / compute / d2h breakdown, see executable.h). Power: the
+// harness's NVML source (bench/power/nvml_source.h). Box decoding for SSD post-processing on the device:
 // box_decode.h.
 //
 // probe() answers "no CUDA device: <CUDA's reason>" when there is no GPU or no driver;

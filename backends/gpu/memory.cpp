@@ -57,4 +57,16 @@ std::byte* Workspace::data() const {
   return buffer_.bytes_ptr();
 }
 
+void Zeros::finalize(cudaStream_t stream) {
+  if (finalized_) throw std::logic_error("gpu: zeros finalised twice");
+  buffer_ = DeviceBuffer(reserved_);
+  if (buffer_.bytes() > 0) EB_GPU_CHECK(cudaMemsetAsync(buffer_.data(), 0, buffer_.bytes(), stream));
+  finalized_ = true;
+}
+
+const void* Zeros::data() const {
+  if (!finalized_) throw std::logic_error("gpu: zeros read before they were allocated");
+  return buffer_.data();
+}
+
 }  // namespace eb::gpu

@@ -3,6 +3,8 @@
 // workspace that steps reserve while they are built and read once it is allocated.
 #pragma once
 
+#include <cuda_runtime_api.h>
+
 #include <cstddef>
 #include <utility>
 
@@ -58,6 +60,25 @@ class Workspace {
   std::byte* data() const;          // throws std::logic_error before finalize()
   std::size_t bytes() const { return buffer_.bytes(); }
   std::size_t reserved() const { return reserved_; }
+
+ private:
+  std::size_t reserved_ = 0;
+  bool finalized_ = false;
+  DeviceBuffer buffer_;
+};
+
+// Zeros shared by all steps, never written after finalize(): an operand that must add
+// nothing. cuDNN's fused convolution takes a z tensor (y = act(conv + alpha2·z + bias))
+// even with alpha2 = 0 and does not promise not to read it; with z = y, a stale NaN or
+// infinity left in the arena by an earlier tensor would make 0·z NaN. Steps reserve()
+// while built and read data() when they run; finalize() allocates and clears it.
+class Zeros {
+ public:
+  void reserve(std::size_t bytes) { reserved_ = bytes > reserved_ ? bytes : reserved_; }
+  // Allocates the largest reservation and zeroes it with a copy ordered on `stream`.
+  void finalize(cudaStream_t stream);
+  const void* data() const;  // throws std::logic_error before finalize()
+  std::size_t bytes() const { return buffer_.bytes(); }
 
  private:
   std::size_t reserved_ = 0;

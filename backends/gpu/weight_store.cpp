@@ -16,7 +16,8 @@ const void* WeightStore::get(const std::string& name, DType dtype) {
   const Tensor converted = t.dtype() == dtype ? t : t.to(dtype);
   DeviceBuffer buf(converted.nbytes());
   if (converted.nbytes() > 0)
-    EB_GPU_CHECK(cudaMemcpy(buf.data(), converted.bytes().data(), converted.nbytes(), cudaMemcpyHostToDevice));
+    EB_GPU_CHECK(
+        cudaMemcpyAsync(buf.data(), converted.bytes().data(), converted.nbytes(), cudaMemcpyHostToDevice, stream_));
   bytes_ += buf.bytes();
   return uploaded_.emplace(key, std::move(buf)).first->second.data();
 }

@@ -1,8 +1,13 @@
 // Weights on the device, uploaded once at compile time. A weight is uploaded in the type
 // its consumer asks for (the storage type for cuBLAS/cuDNN operands, f32 for parameters
 // our own kernels read in fp32), converted on the host with round-to-nearest-even, and
-// each (name, type) pair is uploaded once however many nodes read it.
+// each (name, type) pair is uploaded once however many nodes read it. Uploads are ordered
+// on the executable's own stream, before any step that reads them: a cudaMemcpy on the
+// legacy default stream would not be ordered against that non-blocking stream, and from
+// pageable memory it may return before the copy has reached the device.
 #pragma once
+
+#include <cuda_runtime_api.h>
 
 #include <map>
 #include <string>
@@ -15,10 +20,12 @@ namespace eb::gpu {
 
 class WeightStore {
  public:
-  explicit WeightStore(const Weights& host) : host_(&host) {}
+  WeightStore(const Weights& host, cudaStream_t stream) : host_(&host), stream_(stream) {}
 
-  // Device address of weight `name` as `dtype` (f32, f16 or bf16). Synchronous upload on
-  // first request. Throws std::invalid_argument when the weight is absent.
+  // Device address of weight `name` as `dtype` (f32, f16 or bf16), uploaded on first
+  // request by a copy enqueued on the stream (cudaMemcpyAsync returns once a pageable
+  // source has been staged, so the converted host copy may go at once). Throws
+  // std::invalid_argument when the weight is absent.
   const void* get(const std::string& name, DType dtype);
   std::size_t bytes() const { return bytes_; }
   // Forgets the host weights (owned by compile()'s caller, who may free them once compile
@@ -27,6 +34,7 @@ class WeightStore {
 
  private:
   const Weights* host_;
+  cudaStream_t stream_;
   std::map<std::pair<std::string, DType>, DeviceBuffer> uploaded_;
   std::size_t bytes_ = 0;
 };

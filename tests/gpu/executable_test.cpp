@@ -5,6 +5,10 @@
 #ifdef EB_HAVE_GPU
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <set>
+#include <utility>
+
 #include "core/partition.h"
 #include "core/reference/reference_backend.h"
 #include "core/seeded_init.h"
@@ -59,8 +63,16 @@ TEST(GpuExecutable, ReportsEventTimesAndBreakdown) {
   const auto steps = exe->last_profile();
   EXPECT_GT(steps.size(), 3u);
   bool saw_experts = false;
-  for (const auto& p : steps) saw_experts = saw_experts || p.op == "moe:experts";
+  double sum = 0;
+  for (const auto& p : steps) {
+    saw_experts = saw_experts || p.op == "moe:experts";
+    EXPECT_NE(p.node, "compute") << "per-step entries replace the compute entry (they would count it twice)";
+    sum += p.ns;
+  }
   EXPECT_TRUE(saw_experts);
+  EXPECT_EQ(steps.front().node, "h2d");
+  EXPECT_EQ(steps.back().node, "d2h");
+  EXPECT_LE(sum, exe->last_device_time()->ns * 1.001 + 1000);
 
   const auto info = exe->info();
   EXPECT_EQ(info.at("precision"), "fp32");
@@ -84,6 +96,56 @@ TEST(GpuExecutable, ReplaysAreBitIdenticalAndMatchEagerRuns) {
   EXPECT_EQ(a[0], c[0]);
   const auto want = gpu_test::run_on(*make_reference_backend(), g, w, in, {});
   EXPECT_LT(gpu_test::relative_l2(a[0], want[0]), 1e-4);
+}
+
+// Per token of `x` [.., D], the experts the gate [D, E] sends it to (top 2 of its logits).
+std::vector<std::set<std::int64_t>> routing(const Tensor& x, const Tensor& gate) {
+  const auto xv = x.data<float>();
+  const auto gv = gate.data<float>();
+  const std::int64_t D = gate.dim(0), E = gate.dim(1);
+  std::vector<std::set<std::int64_t>> out;
+  for (std::int64_t t = 0; t < x.numel() / D; ++t) {
+    std::vector<std::pair<double, std::int64_t>> logits;
+    for (std::int64_t e = 0; e < E; ++e) {
+      double l = 0;
+      for (std::int64_t d = 0; d < D; ++d) l += static_cast<double>(xv[t * D + d]) * gv[d * E + e];
+      logits.emplace_back(-l, e);
+    }
+    std::sort(logits.begin(), logits.end());
+    out.push_back({logits[0].second, logits[1].second});
+  }
+  return out;
+}
+
+std::vector<int> tokens_per_expert(const std::vector<std::set<std::int64_t>>& r, int experts) {
+  std::vector<int> n(static_cast<std::size_t>(experts), 0);
+  for (const auto& chosen : r)
+    for (auto e : chosen) ++n[static_cast<std::size_t>(e)];
+  return n;
+}
+
+// One captured executable, two inputs that route differently (other experts, other token
+// counts per expert), each run twice in turn: every run must match the reference for its
+// own input, so nothing of the first input's routing is baked into the replay.
+TEST(GpuExecutable, CapturedExecutableFollowsEachInputsRouting) {
+  EB_REQUIRE_GPU();
+  const Graph g = moe_block(2);
+  const Weights w = init_weights(g, 7);
+  const std::vector<Tensor> a = random_inputs(g, 11), b = random_inputs(g, 12);
+  const auto all_a = run_reference_all(g, w, a), all_b = run_reference_all(g, w, b);
+  const auto route_a = routing(all_a.at("norm2"), w.get("gate")), route_b = routing(all_b.at("norm2"), w.get("gate"));
+  ASSERT_NE(route_a, route_b) << "the test needs inputs that route differently";
+  ASSERT_NE(tokens_per_expert(route_a, 8), tokens_per_expert(route_b, 8));
+
+  // fp32: a 16-bit run may legitimately route a near-tied token elsewhere (models_test.cpp).
+  auto exe = make_gpu_backend()->compile(g, w, gpu_test::gpu_options(Precision::fp32, true));
+  ASSERT_EQ(exe->info().at("gpu.cuda_graph").rfind("on", 0), 0u) << exe->info().at("gpu.cuda_graph");
+  for (int round = 0; round < 2; ++round) {
+    const auto got_a = exe->run(a);
+    const auto got_b = exe->run(b);
+    EXPECT_LT(gpu_test::relative_l2(got_a[0], all_a.at("y")), gpu_test::tolerance(Precision::fp32)) << "input a, round " << round;
+    EXPECT_LT(gpu_test::relative_l2(got_b[0], all_b.at("y")), gpu_test::tolerance(Precision::fp32)) << "input b, round " << round;
+  }
 }
 
 TEST(GpuExecutable, RefusesWrongInputs) {

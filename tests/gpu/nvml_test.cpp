@@ -1,49 +1,45 @@
-// NVML power: the trapezoid integral (host-only), a clean "why not" where NVML or the GPU
-// is missing, and — on a GPU — a reading with its provenance.
+// GPU energy through the harness's NVML source (bench/power/nvml_source.h), which the
+// device check uses: on a GPU with a driver, a short window integrates to a measured,
+// non-negative energy; elsewhere discovery says why there is none.
 #ifdef EB_HAVE_GPU
 #include <gtest/gtest.h>
 
 #include <thread>
 
-#include "backends/gpu/device_info.h"
-#include "backends/gpu/nvml_power.h"
+#include "bench/power/energy_record.h"
+#include "bench/power/nvml_source.h"
+#include "bench/power/sampler.h"
 #include "tests/gpu/gpu_test_support.h"
 
-namespace eb::gpu {
+namespace eb::bench {
 namespace {
 
-TEST(GpuNvml, TrapezoidsIntegratePiecewiseLinearPower) {
-  // 100 W for 1 s, then a ramp to 200 W over 1 s: 100 J + 150 J.
-  const std::vector<PowerSample> s = {{0, 100.0}, {1'000'000'000, 100.0}, {2'000'000'000, 200.0}};
-  EXPECT_DOUBLE_EQ(integrate_trapezoids(s), 250.0);
-  EXPECT_EQ(integrate_trapezoids({}), 0.0);
-  EXPECT_EQ(integrate_trapezoids({{5, 3.0}}), 0.0);
-}
-
-TEST(GpuNvml, SaysWhyWhenTheGpuIsNotThere) {
-  std::string why;
-  const auto dev = NvmlDevice::open("0000:ff:1f.7", &why);  // no such GPU, or no NVML at all
-  EXPECT_EQ(dev, nullptr);
-  EXPECT_FALSE(why.empty());
+TEST(GpuNvml, SaysWhyWhenThereIsNoNvml) {
+  const PowerDiscovery d = discover_nvml({.library = "libnvidia-ml-does-not-exist.so.1"});
+  EXPECT_TRUE(d.sources.empty());
+  ASSERT_FALSE(d.unavailable.empty());
+  EXPECT_FALSE(d.unavailable[0].reason.empty());
 }
 
 TEST(GpuNvml, MeasuresEnergyOnTheGpu) {
   EB_REQUIRE_GPU();
-  std::string why;
-  const auto dev = NvmlDevice::open(pci_bus_id(0), &why);
-  if (!dev) GTEST_SKIP() << why;
-  std::printf("%s: energy counter %s, power sensor period %.1f ms\n", dev->name().c_str(),
-              dev->has_energy_counter() ? "yes" : "no", dev->power_update_period_s() * 1e3);
-  NvmlEnergyMeter meter(*dev);
-  meter.start();
+  PowerDiscovery d = discover_nvml();
+  if (d.sources.empty()) GTEST_SKIP() << (d.unavailable.empty() ? "NVML found nothing" : d.unavailable[0].reason);
+  PowerSampler sampler(std::move(d.sources));
+  sampler.start(PowerPhase::busy);
+  const std::int64_t t0 = power_clock_ns();
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  const EnergyReading r = meter.stop();
-  EXPECT_GT(r.seconds, 0.29);
-  EXPECT_GE(r.joules, 0.0);
-  EXPECT_EQ(r.provenance.kind, Provenance::Kind::measured);
-  EXPECT_EQ(r.provenance.source.rfind("nvml:", 0), 0u);
+  const std::int64_t t1 = power_clock_ns();
+  const EnergyRecord e = make_energy_record(sampler.stop(), {t0, t1}, 1);
+  ASSERT_FALSE(e.sources.empty());
+  for (const auto& s : e.sources) {
+    ASSERT_TRUE(s.gross_j.has_value()) << s.name << ": " << s.error;
+    EXPECT_GE(*s.gross_j, 0.0);
+    EXPECT_TRUE(s.provenance.is_measured());
+    EXPECT_EQ(s.name.rfind("nvml:", 0), 0u);
+  }
 }
 
 }  // namespace
-}  // namespace eb::gpu
+}  // namespace eb::bench
 #endif

@@ -108,7 +108,7 @@ ConvAlgo choose_algo(cudnnHandle_t h, cudnnTensorDescriptor_t x, cudnnFilterDesc
 
 class ConvStep final : public Step {
  public:
-  ConvStep(const Node& node, BuildEnv& env) : Step(node.name, "conv2d"), ctx_(env.ctx), scratch_(env.scratch) {
+  ConvStep(const Node& node, BuildEnv& env) : Step(node.name, "conv2d"), ctx_(env.ctx), scratch_(env.scratch), zeros_(env.zeros) {
     const auto& a = node.attr<Conv2dAttrs>();
     g_ = geometry(a, env.shape(node.inputs[0]), env.shape(node.inputs[1]), env.shape(node.name));
     dtype_ = env.dtype();
@@ -156,6 +156,7 @@ class ConvStep final : public Step {
 
     if (a.has_bias && a.act == Activation::relu) {
       fused_ = true;
+      zeros_.reserve(static_cast<std::size_t>(g_.n) * g_.o * g_.oh * g_.ow * dtype_size(dtype_));
       bias_t_ = env.address(node.inputs[2]);
       bias_desc_ = make_tensor_desc();
       EB_GPU_CHECK(cudnnSetTensor4dDescriptor(bias_desc_.get(), CUDNN_TENSOR_NCHW, dt, 1, g_.o, 1, 1));
@@ -175,10 +176,11 @@ class ConvStep final : public Step {
     void* ws = algo_.workspace > 0 ? base + pad_bytes_ : nullptr;
     const float one = 1.0f, zero = 0.0f;
     if (fused_) {
-      // z = y with alpha2 = 0: cuDNN requires a z operand even when it contributes nothing.
+      // cuDNN requires a z operand even with alpha2 = 0: the shared zeros (memory.h says
+      // why not y itself).
       const cudnnStatus_t s = cudnnConvolutionBiasActivationForward(
           ctx_.dnn(), &one, x_desc_.get(), x, w_desc_.get(), w_, conv_desc_.get(), algo_.algo, ws, algo_.workspace, &zero,
-          y_desc_.get(), y_, bias_desc_.get(), bias_t_, act_desc_.get(), y_desc_.get(), y_);
+          y_desc_.get(), zeros_.data(), bias_desc_.get(), bias_t_, act_desc_.get(), y_desc_.get(), y_);
       if (s == CUDNN_STATUS_SUCCESS) {
         fused_verified_ = true;
         return;
@@ -205,6 +207,7 @@ class ConvStep final : public Step {
  private:
   GpuContext& ctx_;
   Workspace& scratch_;
+  Zeros& zeros_;
   Geometry g_{};
   DType dtype_ = DType::f32;
   const void* x_ = nullptr;

@@ -38,6 +38,7 @@ struct BuildEnv {
   const Graph& graph;
   WeightStore& weights;
   Workspace& scratch;  // shared scratch: reserve() while building, data() while running
+  Zeros& zeros;        // shared read-only zeros: likewise
   // Device address of any tensor the node reads or writes (activation, graph input, or a
   // weight in the storage type).
   std::function<void*(const std::string&)> address;
