@@ -112,6 +112,11 @@ struct Timings {
   // the device time has none) and what that share was.
   std::vector<double> device_host_ns;
   std::string device_host_what;
+  // Of each device sample, the modeled transfers' share (DeviceTime::transfer_ns; all zero
+  // when there is none), their model and what they moved.
+  std::vector<double> device_transfer_ns;
+  std::optional<Provenance> device_transfer_provenance;
+  std::string device_transfer_what;
   // The device power model's watts for each timed run (Executable::last_modeled_watts),
   // when it gives one for every run.
   std::vector<double> modeled_watts;

@@ -49,6 +49,7 @@ class FpgaBackend final : public Backend {
     (void)CycleModelParams::from_options(options.extra);
     (void)BoardPowerParams::from_options(options.extra);
     (void)PixelOptions::from_options(options.extra);
+    (void)TransferModel::from_options(options.extra);
   }
   bool supports(const Graph& graph, const Node& node, const CompileOptions& options) const override {
     return datapath_supports(graph, node, options.extra);

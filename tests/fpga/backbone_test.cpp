@@ -115,7 +115,8 @@ TEST(FpgaBackbone, CycleModelChargesEveryNodeAndPrintsItsBreakdown) {
     EXPECT_EQ(p.op.rfind("fpga:", 0), 0u);
     sum += p.ns;
   }
-  EXPECT_NEAR(sum, dt->ns, 1e-6 * dt->ns);
+  EXPECT_NEAR(sum, dt->ns - dt->transfer_ns, 1e-6 * dt->ns);  // the profile is the datapath's; transfers apart
+  EXPECT_GT(dt->transfer_ns, 0);
 
   const auto& fe = dynamic_cast<const FpgaExecutable&>(*exe);
   const CycleReport& r = fe.last_cycles();
@@ -123,7 +124,8 @@ TEST(FpgaBackbone, CycleModelChargesEveryNodeAndPrintsItsBreakdown) {
   RecordProperty("modeled_cycles", std::to_string(r.total_cycles));
   RecordProperty("modeled_ms", std::to_string(r.seconds() * 1e3));
   // Compute alone (256 MACs/cycle on 0.78 GMAC and the attention lanes) is ≥ 3 M cycles;
-  // Edge-MoE reports about 5.2 M ideal: the model must land in that neighbourhood.
+  // about 5.2 M cycles of ideal compute is derived (not published) from Edge-MoE's HLS
+  // trip counts at II=1 (data/published/edge-moe.json): the model must land near it.
   EXPECT_GT(r.total_cycles, 3.0e6);
   EXPECT_LT(r.total_cycles, 12.0e6);
   const auto power = fe.last_power();
