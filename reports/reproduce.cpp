@@ -181,6 +181,7 @@ ReproducePlan plan_reproduction(const PaperMatrix& m, const ReproduceSettings& s
     spec.seed = s.seed;
     spec.compile.precision = precision_for(*b);
     spec.measure = reproduce_measure(s);
+    spec.measure.whole_system = system_job;
     spec.samples = s.quick ? 1 : 2;
     spec.power = s.power;
     spec.command_line = fmt::format("edgebench reproduce {}{} (job {} on {})", m.paper, s.quick ? " --quick" : "", w, b->name());
