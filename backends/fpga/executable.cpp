@@ -25,6 +25,10 @@ FpgaExecutable::FpgaExecutable(const Graph& graph, const Weights& weights, const
   compile_info_["fpga.formats"] =
       "activations/accumulators Q32.10, linear+gate weights Q16.2, qkv/proj bias Q16.7, other bias+LayerNorm Q16.5, "
       "patch weights Q16.0, pixels UQ8.0; truncate (floor), saturate";
+  // Where this datapath is not yet bit for bit Edge-MoE's (docs/fpga-model.md), said in the record.
+  compile_info_["fpga.formats.differences"] =
+      "saturates on overflow where the design's ap_fixed types wrap (AP_WRAP, their default); table exp where the design "
+      "calls hls::exp; attention scale applied after the whole dot product where the design scales each beat";
   compile_info_["fpga.datapath"] = "linear 16x16 MAC/cycle, attention 4 lanes x 8-value beats, single-pass softmax, GELU ROM 177 pts";
   compile_info_["fpga.sim.mac_path"] = hw::mac_block_vectorized() ? "avx2+fma (exact integer doubles)" : "portable (exact integer doubles)";
   compile_info_["fpga.weights.converted"] = std::to_string(program_.weight_values);

@@ -304,6 +304,8 @@ TEST(FpgaBackend, TransfersAreTheBoundaryBytesAtTheBoardsDdrRate) {
     const double joules = pe.joules + 3.5 * dt.transfer_ns * 1e-9 + 160e-12 * 24576;
     EXPECT_NEAR(*exe->last_modeled_watts() * dt.ns * 1e-9, joules, 1e-12);
     EXPECT_NE(exe->info().at("fpga.last_run.transfer_bytes"), "0");
+    // The record says where the datapath is not yet the design's, bit for bit.
+    EXPECT_NE(exe->info().at("fpga.formats.differences").find("AP_WRAP"), std::string::npos);
   }
   CompileOptions bad;
   bad.extra["fpga.transfer_gbps"] = "0";
