@@ -146,8 +146,11 @@ json timing_json(const TimingFacts& t) {
     const auto part = [&](const DeviceTimingPart& p) {
       return nlohmann::json{{"provenance", to_json(p.provenance)}, {"what", p.what}, {"samples_ns", p.samples_ns}, {"stats", stats_json(p.stats)}};
     };
-    if (t.device->device && t.device->host)
-      j["device"]["parts"] = {{"device", part(*t.device->device)}, {"host", part(*t.device->host)}};
+    if (t.device->device && (t.device->host || t.device->transfers)) {
+      j["device"]["parts"] = {{"device", part(*t.device->device)}};
+      if (t.device->host) j["device"]["parts"]["host"] = part(*t.device->host);
+      if (t.device->transfers) j["device"]["parts"]["transfers"] = part(*t.device->transfers);
+    }
   }
   return j;
 }
@@ -178,17 +181,31 @@ TimingFacts make_timing_facts(const CompiledModel& compiled, const Timings& timi
     t.samples_per_s = static_cast<double>(t.samples_ns.size()) * static_cast<double>(batch) * 1e9 / static_cast<double>(t.phase_ns);
   if (!timings.device_samples_ns.empty() && timings.device_provenance) {
     t.device = DeviceTiming{timings.device_samples_ns, compute_latency_stats(std::span<const double>(timings.device_samples_ns)),
-                            *timings.device_provenance, std::nullopt, std::nullopt};
-    if (timings.device_host_ns.size() == timings.device_samples_ns.size()) {
-      std::vector<double> own(timings.device_samples_ns.size());
-      for (std::size_t i = 0; i < own.size(); ++i) own[i] = timings.device_samples_ns[i] - timings.device_host_ns[i];
+                            *timings.device_provenance, std::nullopt, std::nullopt, std::nullopt};
+    const std::size_t n = timings.device_samples_ns.size();
+    const bool has_host = timings.device_host_ns.size() == n;
+    const bool has_transfers = timings.device_transfer_ns.size() == n && timings.device_transfer_provenance;
+    if (has_host || has_transfers) {
+      std::vector<double> own(timings.device_samples_ns);
+      for (std::size_t i = 0; i < n; ++i) {
+        if (has_host) own[i] -= timings.device_host_ns[i];
+        if (has_transfers) own[i] -= timings.device_transfer_ns[i];
+      }
       const Provenance& dp = *timings.device_provenance;
       t.device->device = DeviceTimingPart{own, compute_latency_stats(std::span<const double>(own)), dp, "the device"};
-      t.device->host = DeviceTimingPart{timings.device_host_ns, compute_latency_stats(std::span<const double>(timings.device_host_ns)),
-                                        Provenance::measured("steady_clock, on this host"), timings.device_host_what};
       // The sum keeps the device's kind (a modeled part makes the whole modeled) and says
       // what it adds up.
-      t.device->provenance.source = dp.source + " + host share measured on this host (steady_clock): " + timings.device_host_what;
+      if (has_transfers) {
+        t.device->transfers = DeviceTimingPart{timings.device_transfer_ns,
+                                               compute_latency_stats(std::span<const double>(timings.device_transfer_ns)),
+                                               *timings.device_transfer_provenance, timings.device_transfer_what};
+        t.device->provenance.source += " + transfers " + timings.device_transfer_provenance->source;
+      }
+      if (has_host) {
+        t.device->host = DeviceTimingPart{timings.device_host_ns, compute_latency_stats(std::span<const double>(timings.device_host_ns)),
+                                          Provenance::measured("steady_clock, on this host"), timings.device_host_what};
+        t.device->provenance.source += " + host share measured on this host (steady_clock): " + timings.device_host_what;
+      }
     }
   }
   t.host_load = timings.host_load;

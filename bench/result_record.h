@@ -75,9 +75,10 @@ struct ScenarioFacts {
 };
 
 // Device time per timed run: the system time a real board would show. When part of it ran
-// on this host (fallback partitions, post-processing), `host` holds that part (measured)
-// and `device` the device's own (with the device's provenance); `samples_ns` is their sum,
-// and `provenance` says it is a sum.
+// on this host (fallback partitions, post-processing), `host` holds that part (measured);
+// modeled transfers between the host's and the device's buffers are `transfers`; `device`
+// is the device's own rest (with the device's provenance); `samples_ns` is their sum, and
+// `provenance` says it is a sum.
 struct DeviceTimingPart {
   std::vector<double> samples_ns;
   LatencyStats stats;
@@ -89,8 +90,9 @@ struct DeviceTiming {
   std::vector<double> samples_ns;
   LatencyStats stats;
   Provenance provenance;
-  std::optional<DeviceTimingPart> device;  // present with `host`
+  std::optional<DeviceTimingPart> device;    // present with `host` or `transfers`
   std::optional<DeviceTimingPart> host;
+  std::optional<DeviceTimingPart> transfers;  // modeled data movement host <-> device (DeviceTime::transfer_ns)
 };
 
 struct TimingFacts {

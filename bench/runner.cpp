@@ -124,6 +124,9 @@ bool TimedPhase::step(const std::function<void(const ProgressSnapshot&)>& on_pro
     if (auto d = exe_.last_device_time()) {
       t_.device_samples_ns.push_back(d->ns);
       t_.device_host_ns.push_back(d->host_ns);
+      t_.device_transfer_ns.push_back(d->transfer_ns);
+      if (!t_.device_transfer_provenance && d->transfer_ns > 0) t_.device_transfer_provenance = d->transfer_provenance;
+      if (t_.device_transfer_what.empty()) t_.device_transfer_what = d->transfer_what;
       if (!t_.device_provenance) t_.device_provenance = std::move(d->provenance);
       if (t_.device_host_what.empty()) t_.device_host_what = std::move(d->host_what);
     } else {
@@ -159,6 +162,11 @@ Timings TimedPhase::finish() {
   }
   if (t_.device_samples_ns.empty() || std::all_of(t_.device_host_ns.begin(), t_.device_host_ns.end(), [](double h) { return h == 0; }))
     t_.device_host_ns.clear();
+  if (t_.device_samples_ns.empty() ||
+      std::all_of(t_.device_transfer_ns.begin(), t_.device_transfer_ns.end(), [](double x) { return x == 0; })) {
+    t_.device_transfer_ns.clear();
+    t_.device_transfer_provenance.reset();
+  }
   if (!every_run_has_watts_ || t_.modeled_watts.size() != t_.samples_ns.size()) t_.modeled_watts.clear();
   return std::move(t_);
 }

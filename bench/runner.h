@@ -50,6 +50,10 @@ struct MeasureSettings {
   std::uint64_t order_seed = 0;       // seed of the sample order
   int profile_runs = 0;               // > 0: per-node profile from this many runs after the timed phase
   std::chrono::nanoseconds progress_interval = std::chrono::milliseconds(250);
+  // The figure asked for is a whole system's (a device and the host fallback it needs, set
+  // beside a published per-frame time): most of the work on the host is then noted, not
+  // judged, when the record labels the host's measured part apart from the device's.
+  bool whole_system = false;
 
   static MeasureSettings fixed(const RunSettings& r) {
     MeasureSettings m;
@@ -112,6 +116,11 @@ struct Timings {
   // the device time has none) and what that share was.
   std::vector<double> device_host_ns;
   std::string device_host_what;
+  // Of each device sample, the modeled transfers' share (DeviceTime::transfer_ns; all zero
+  // when there is none), their model and what they moved.
+  std::vector<double> device_transfer_ns;
+  std::optional<Provenance> device_transfer_provenance;
+  std::string device_transfer_what;
   // The device power model's watts for each timed run (Executable::last_modeled_watts),
   // when it gives one for every run.
   std::vector<double> modeled_watts;

@@ -41,12 +41,18 @@ struct CompileOptions {
 // *system* time a real board would show (docs/DESIGN: a modeled figure contains the host's
 // share too). `ns` is the whole; of it, `host_ns` ran on this host for real (fallback
 // partitions, the workload's post-processing) and was measured with steady_clock; the rest,
-// ns − host_ns, is the device's, with `provenance` (modeled or measured on the device).
+// ns − host_ns − transfer_ns, is the device's, with `provenance` (modeled or measured on
+// the device). `transfer_ns` is the modeled data movement between the host's buffers and
+// the device's (a partitioned graph's tensors crossing each partition boundary), kept apart
+// so that a record labels it; it is always modeled, by `transfer_provenance`.
 struct DeviceTime {
   double ns = 0;
   Provenance provenance;  // of the device's part
   double host_ns = 0;     // measured on this host (steady_clock), included in ns
   std::string host_what = {};  // what the host's part was ("2 fallback partitions", "post-processing")
+  double transfer_ns = 0;                 // modeled, included in ns
+  Provenance transfer_provenance = {};    // the transfer model ("zcu102-ddr-transfer(...)")
+  std::string transfer_what = {};         // "3.1 MB across 28 partition boundaries"
 };
 
 // A backend's documented power model of its device, for hardware that is not present or

@@ -165,7 +165,9 @@ class PartitionedExecutable final : public Executable {
     profile_.clear();
     device_ns_.reset();
     std::optional<Provenance> device_prov;
-    double host_ns = 0, fallback_ns = 0;
+    double host_ns = 0, fallback_ns = 0, transfer_ns = 0;
+    std::optional<Provenance> transfer_prov;
+    int transfer_stages = 0;
     double device_joules_ns = 0;  // W·ns of the device's modeled stages; idle power elsewhere
     int host_stages = 0;
     for (std::size_t s = 0; s < stages_.size(); ++s) {
@@ -204,6 +206,11 @@ class PartitionedExecutable final : public Executable {
       if (auto dt = st.exe->last_device_time()) {
         device_ns_ = device_ns_.value_or(0.0) + dt->ns;
         host_ns += dt->host_ns;
+        if (dt->transfer_ns > 0) {  // the stage's own modeled copies in and out of its buffers
+          transfer_ns += dt->transfer_ns;
+          ++transfer_stages;
+          if (!transfer_prov) transfer_prov = dt->transfer_provenance;
+        }
         // A stage's modeled watts cover its own device time (its own host part included).
         device_joules_ns += st.exe->last_modeled_watts().value_or(idle_watts_) * dt->ns;
         if (!device_prov) device_prov = dt->provenance;
@@ -218,8 +225,12 @@ class PartitionedExecutable final : public Executable {
       }
     }
     if (device_ns_) {
-      device_time_ = DeviceTime{*device_ns_ + fallback_ns, *device_prov, host_ns,
-                                fmt_host_stages(host_stages)};
+      device_time_ = DeviceTime{*device_ns_ + fallback_ns, *device_prov, host_ns, fmt_host_stages(host_stages)};
+      if (transfer_prov) {
+        device_time_->transfer_ns = transfer_ns;
+        device_time_->transfer_provenance = *transfer_prov;
+        device_time_->transfer_what = "tensors in and out of " + std::to_string(transfer_stages) + " device partition(s)";
+      }
       device_joules_ns_ = device_joules_ns;
     } else {
       device_time_.reset();

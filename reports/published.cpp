@@ -44,7 +44,13 @@ PublishedSet parse_published(std::string_view json_text, const std::string& name
       if (key.empty() || !citations.contains(key) || !citations[key].is_string())
         throw fail(fmt::format("result '{}' of '{}' has no citation in 'citations'", f.metric, f.model));
       f.citation = citations[key].get<std::string>();
-      if (f.metric == "latency_ms" && f.device.empty()) throw fail(fmt::format("latency of '{}' names no device", f.model));
+      f.basis = r.value("basis", "published");
+      f.derivation = r.value("derivation", "");
+      if (f.basis != "published" && f.basis != "derived")
+        throw fail(fmt::format("result '{}' of '{}' has basis '{}' (published or derived)", f.metric, f.model, f.basis));
+      if (f.basis == "derived" && f.derivation.empty())
+        throw fail(fmt::format("derived result '{}' of '{}' does not say how it was derived", f.metric, f.model));
+      if ((f.metric == "latency_ms" || f.metric == "datapath_latency_ms") && f.device.empty()) throw fail(fmt::format("latency of '{}' names no device", f.model));
       set.figures.push_back(std::move(f));
     }
   }

@@ -16,7 +16,9 @@ namespace eb::reports {
 struct PublishedFigure {
   std::string workload;  // edgebench workload name; empty when it is not one (a baseline model)
   std::string model;     // the model as the source names it
-  std::string metric;    // "latency_ms", "coco_map", "energy_efficiency_ratio"
+  // "latency_ms" (per inference, the whole system as the source timed it),
+  // "datapath_latency_ms" (the accelerator's compute alone), "coco_map", "energy_efficiency_ratio"
+  std::string metric;
   double value = 0;
   bool approximate = false;  // "about 59 ms"
   std::string device;        // where it was measured
@@ -24,6 +26,10 @@ struct PublishedFigure {
   std::string dataset;       // for accuracy figures
   std::string numerator, denominator;  // for ratios: backends compared ("fpga" vs "gpu")
   std::string citation;      // full citation text
+  // "published" (the source states the figure) or "derived" (computed here from the
+  // source, never stated in it: `derivation` says how); reports label a derived figure so.
+  std::string basis = "published";
+  std::string derivation;
   std::string role;          // "fit anchor" (a model was fitted on it: not validation), "held out", or empty
 };
 

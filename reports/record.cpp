@@ -139,6 +139,14 @@ void read_latency(RecordView& r, const json& j) {
       r.latency_ns = std::move(samples);
       r.latency_provenance = dp;
       r.latency_basis = "device time (modeled)";
+      for (const char* name : {"device", "transfers", "host"})
+        if (const json* part = at(*device, {"parts", name})) {
+          const auto ps = numbers(at(*part, {"samples_ns"}));
+          if (ps.empty()) continue;
+          const json* what = at(*part, {"what"});
+          r.system_parts.push_back({name, what && what->is_string() ? what->get<std::string>() : std::string(),
+                                    Figure{percentile_of(ps, 50), provenance(at(*part, {"provenance"}), w, "timing.device.parts")}});
+        }
     } else if (dp.kind == Provenance::Kind::measured && dp.source.starts_with(kPeerTimeSource) && !samples.empty()) {
       // A peer runtime in its own process (backends/onnxruntime): its own timing of each
       // inference, without the exchange of tensors between the processes that the host

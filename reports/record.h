@@ -79,6 +79,13 @@ struct RecordView {
   Provenance latency_provenance;
   MaybeFigure p50_ns, p90_ns, p99_ns, mean_ns;
   MaybeFigure throughput_per_s;
+  // The parts of a device's system time (timing.device.parts): "device", "transfers",
+  // "host", each its median and provenance, in that order; empty when it has none.
+  struct TimePart {
+    std::string name, what;
+    Figure p50_ns;
+  };
+  std::vector<TimePart> system_parts;
 
   // Energy (gross: everything the counted sources measured over the timed phase).
   MaybeFigure mean_power_w, mj_per_inference, inferences_per_j;

@@ -55,7 +55,11 @@ CycleModelParams CycleModelParams::from_options(const std::map<std::string, std:
                                             {"fpga.depth.eltwise", &p.depth_eltwise},
                                             {"fpga.invocation_overhead", &p.invocation_overhead}};
   for (const auto& [key, value] : extra) {
-    if (auto it = reals.find(key); it != reals.end()) *it->second = parse_number(key, value);
+    if (key == "fpga.weight_load") {
+      if (value != "sequential" && value != "overlap")
+        throw std::invalid_argument("fpga: option fpga.weight_load=" + value + " is not 'sequential' or 'overlap'");
+      p.overlap_weight_loads = value == "overlap";
+    } else if (auto it = reals.find(key); it != reals.end()) *it->second = parse_number(key, value);
     else if (auto jt = ints.find(key); jt != ints.end()) *jt->second = static_cast<int>(parse_number(key, value));
   }
   if (p.axi_efficiency > 1.0) throw std::invalid_argument("fpga: fpga.axi_efficiency must be at most 1");
@@ -67,7 +71,7 @@ std::string CycleModelParams::describe() const {
          std::to_string(weight_ports) + "w+" + std::to_string(activation_ports) + "a @" + fmt("%.2f", axi_efficiency) +
          ", ddr=" + fmt("%.1f", ddr_peak_gbps) + "GB/s, depth linear/attention/layernorm/eltwise=" + std::to_string(depth_linear) +
          "/" + std::to_string(depth_attention) + "/" + std::to_string(depth_layernorm) + "/" + std::to_string(depth_eltwise) +
-         ", overhead=" + std::to_string(invocation_overhead) + ")";
+         ", overhead=" + std::to_string(invocation_overhead) + ", loads=" + (overlap_weight_loads ? "overlap" : "sequential") + ")";
 }
 
 std::map<std::string, std::string> CycleModelParams::as_info() const {
@@ -81,7 +85,8 @@ std::map<std::string, std::string> CycleModelParams::as_info() const {
           {"fpga.depth.attention", std::to_string(depth_attention)},
           {"fpga.depth.layernorm", std::to_string(depth_layernorm)},
           {"fpga.depth.eltwise", std::to_string(depth_eltwise)},
-          {"fpga.invocation_overhead", std::to_string(invocation_overhead)}};
+          {"fpga.invocation_overhead", std::to_string(invocation_overhead)},
+          {"fpga.weight_load", overlap_weight_loads ? "overlap" : "sequential"}};
 }
 
 StepTime step_time(const CycleModelParams& p, const std::string& node, Unit unit, const StepReport& r) {
@@ -108,18 +113,30 @@ StepTime step_time(const CycleModelParams& p, const std::string& node, Unit unit
     const double gate_compute = static_cast<double>(gate_part.cycles - expert_cycles) +
                                 static_cast<double>(gate_part.fills - expert_fills) * depth_of(p, unit);
     const double gate_weights = static_cast<double>(gate_part.weight_bytes - expert_weights) / weight_rate;
-    double chain = static_cast<double>(r.pipelined.front().weight_bytes) / weight_rate;
-    for (std::size_t i = 0; i < r.pipelined.size(); ++i) {
-      const double c = static_cast<double>(r.pipelined[i].cycles) + static_cast<double>(r.pipelined[i].fills) * depth_of(p, unit);
-      const double next = i + 1 < r.pipelined.size() ? static_cast<double>(r.pipelined[i + 1].weight_bytes) / weight_rate : 0.0;
-      chain += std::max(c, next);
-      compute += c;
+    double chain = 0;
+    if (p.overlap_weight_loads) {
+      chain = static_cast<double>(r.pipelined.front().weight_bytes) / weight_rate;
+      for (std::size_t i = 0; i < r.pipelined.size(); ++i) {
+        const double c = static_cast<double>(r.pipelined[i].cycles) + static_cast<double>(r.pipelined[i].fills) * depth_of(p, unit);
+        const double next = i + 1 < r.pipelined.size() ? static_cast<double>(r.pipelined[i + 1].weight_bytes) / weight_rate : 0.0;
+        chain += std::max(c, next);
+        compute += c;
+      }
+      weights = std::max(gate_compute, gate_weights) + chain;  // ≥ compute: the weight-gated critical path
+    } else {
+      // load_w_gate, the gate, then per expert its loads and its compute, one after the other.
+      for (const auto& e : r.pipelined) {
+        const double c = static_cast<double>(e.cycles) + static_cast<double>(e.fills) * depth_of(p, unit);
+        chain += static_cast<double>(e.weight_bytes) / weight_rate + c;
+        compute += c;
+      }
+      weights = gate_weights + gate_compute + chain;
     }
     compute += gate_compute;
-    weights = std::max(gate_compute, gate_weights) + chain;  // ≥ compute: the weight-gated critical path
     const double acts = static_cast<double>(t.act_bytes) / act_rate;
     const double ddr = static_cast<double>(t.weight_bytes + t.act_bytes) / ddr_rate;
     t.compute_cycles = compute;
+    t.load_cycles = static_cast<double>(t.weight_bytes) / weight_rate;
     t.memory_cycles = std::max({weights, acts, ddr});
     t.cycles = t.memory_cycles + p.invocation_overhead;
     return t;
@@ -128,10 +145,18 @@ StepTime step_time(const CycleModelParams& p, const std::string& node, Unit unit
   compute = static_cast<double>(r.stats.cycles) + fill;
   weights = static_cast<double>(r.stats.weight_bytes) / weight_rate;
   const double acts = static_cast<double>(t.act_bytes) / act_rate;
-  const double ddr = static_cast<double>(t.weight_bytes + t.act_bytes) / ddr_rate;
   t.compute_cycles = compute;
-  t.memory_cycles = std::max({weights, acts, ddr});
-  t.cycles = std::max(compute, t.memory_cycles) + p.invocation_overhead;
+  t.load_cycles = weights;
+  if (p.overlap_weight_loads || r.stats.weight_bytes == 0) {
+    const double ddr = static_cast<double>(t.weight_bytes + t.act_bytes) / ddr_rate;
+    t.memory_cycles = std::max({weights, acts, ddr});
+    t.cycles = std::max(compute, t.memory_cycles) + p.invocation_overhead;
+  } else {
+    // load_linear_weights, then compute_linear with the activations streaming through.
+    const double ddr = static_cast<double>(t.act_bytes) / ddr_rate;
+    t.memory_cycles = std::max(acts, ddr);
+    t.cycles = weights + std::max(compute, t.memory_cycles) + p.invocation_overhead;
+  }
   return t;
 }
 

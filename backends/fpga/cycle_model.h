@@ -7,11 +7,20 @@
 //   weights  = weight bytes / (port width × AXI efficiency)     on the weight port
 //   acts     = activation bytes / (port width × efficiency × activation ports)
 //   ddr      = all bytes / (DDR peak bytes per cycle)            the shared DRAM
-//   cycles   = max(compute, weights, acts, ddr) + invocation overhead
-// i.e. a layer's weights stream in while the previous layer computes (double-buffered
-// on-chip weights), and activations stream through the units. For MoE, experts are
-// double-buffered one after the other: the first expert's weight load is exposed, then
-// expert i computes while expert i+1 loads: l₀ + Σ max(cᵢ, lᵢ₊₁).
+//   sequential weight loads (the default, what Edge-MoE's top level writes):
+//     cycles = weights + max(compute, acts, act bytes / DDR rate) + invocation overhead
+//     MoE:     gate load + gate + Σ over the active experts (lᵢ + cᵢ)
+//   overlapped weight loads ("fpga.weight_load=overlap"):
+//     cycles = max(compute, weights, acts, ddr) + invocation overhead
+//     MoE:     gate, then l₀ + Σ max(cᵢ, lᵢ₊₁)
+// Edge-MoE's ViT_compute (src/ViT_compute.cpp, `#pragma HLS pipeline off`, no dataflow)
+// calls load_linear_weights and then compute_linear for every layer, alternating between
+// a ping and a pong weight buffer, and compute_moe does the same per expert; as written,
+// each call runs after the previous one returns, so a layer's weight load is not hidden
+// behind compute. The ping-pong buffers would let a scheduler overlap the next load with
+// the current compute (the overlap mode); whether Vitis HLS does so for these calls is
+// a property of the synthesised schedule that only a synthesis or co-simulation report
+// shows — none is available here. Activations stream through the units in both modes.
 //
 // Defaults describe Edge-MoE's ZCU102 build: 300 MHz (the bitstream's 3.333 ns clock),
 // 256-bit AXI masters (one weight port, four activation ports), the PS DDR4-2133 64-bit
@@ -41,11 +50,12 @@ struct CycleModelParams {
   int depth_layernorm = 48;      // includes the per-row square root and reciprocal
   int depth_eltwise = 8;
   int invocation_overhead = 64;  // control FSM and address setup per unit call
+  bool overlap_weight_loads = false;  // "fpga.weight_load": sequential (default) | overlap
 
   // From CompileOptions::extra ("fpga.clock_mhz", "fpga.axi_efficiency", ...); unknown
   // "fpga.*" cycle keys throw std::invalid_argument.
   static CycleModelParams from_options(const std::map<std::string, std::string>& extra);
-  // "edge-moe-cycle-model(clock=300MHz, axi=256b×1w+4a@0.80, ddr=17.0GB/s, depth=24/40/48/8, overhead=64)"
+  // "edge-moe-cycle-model(clock=300MHz, axi=256b×1w+4a@0.80, ddr=17.0GB/s, depth=24/40/48/8, overhead=64, loads=sequential)"
   std::string describe() const;
   Provenance provenance() const { return Provenance::modeled(describe()); }
   std::map<std::string, std::string> as_info() const;  // every parameter, for the result record
@@ -57,6 +67,7 @@ struct StepTime {
   double cycles = 0;          // what the model charges
   double compute_cycles = 0;  // pipelined loop iterations + fills
   double memory_cycles = 0;   // the binding transfer (weights, activations or DDR)
+  double load_cycles = 0;     // weight loads on the weight port (exposed in full when sequential)
   std::int64_t macs = 0;
   std::int64_t weight_bytes = 0;
   std::int64_t act_bytes = 0;

@@ -5,7 +5,13 @@
 // model: last_device_time() is the modeled board time (Provenance::modeled), and with
 // profiling on, last_profile() has one entry per node: op "fpga:<unit>" and the node's
 // modeled time. last_cycles() and last_power() give the per-unit breakdown and the
-// modeled board power and energy of the run (power_model.h).
+// modeled board power and energy of the datapath's part of the run (power_model.h).
+//
+// The device time is the system time of the run on a board, in two modeled parts: the
+// datapath (the cycle model) and the DDR transfers of the inputs into the kernel's buffers
+// and of the outputs back (transfer_model.h), labelled apart (DeviceTime::transfer_ns).
+// The watts cover both: the datapath's modeled power over its time, static power plus the
+// DDR energy of the bytes moved over the transfers' time.
 #pragma once
 
 #include <map>
@@ -17,6 +23,7 @@
 #include "backends/fpga/cycle_model.h"
 #include "backends/fpga/lower.h"
 #include "backends/fpga/power_model.h"
+#include "backends/fpga/transfer_model.h"
 #include "core/backend.h"
 
 namespace eb::fpga {
@@ -34,6 +41,9 @@ class FpgaExecutable final : public Executable {
   const CycleReport& last_cycles() const { return cycles_; }
   std::optional<PowerEstimate> last_power() const;
   const CycleModelParams& cycle_model() const { return model_; }
+  // Bytes moved between the host's buffers and the kernel's in the last run, and their time.
+  std::int64_t last_transfer_bytes() const { return transfer_bytes_; }
+  double last_transfer_ns() const { return transfer_.ns(transfer_bytes_); }
   // The board power model (power_model.h); idle is its static power.
   std::optional<PowerModelInfo> power_model() const override;
   std::optional<double> last_modeled_watts() const override;
@@ -42,11 +52,16 @@ class FpgaExecutable final : public Executable {
   Program program_;
   CycleModelParams model_;
   BoardPowerParams power_;
+  TransferModel transfer_;
   std::map<std::string, std::string> compile_info_;
   bool profiling_ = false;
   bool ran_ = false;
   CycleReport cycles_;
   std::int64_t input_saturated_ = 0;
+  std::int64_t transfer_bytes_ = 0;
+
+  std::int64_t count_transfer_bytes() const;
+  double run_joules() const;  // datapath energy + the transfers' (static power and DDR energy)
 };
 
 }  // namespace eb::fpga

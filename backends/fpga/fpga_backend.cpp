@@ -51,6 +51,7 @@ class FpgaBackend final : public Backend {
     (void)CycleModelParams::from_options(options.extra);
     (void)BoardPowerParams::from_options(options.extra);
     (void)PixelOptions::from_options(options.extra);
+    (void)TransferModel::from_options(options.extra);
   }
   std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions& options) const override {
     return fpga::unsupported_reason(graph, node, im2col_convs(graph, options.extra));

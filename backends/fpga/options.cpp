@@ -7,6 +7,7 @@
 #include "backends/fpga/cycle_model.h"
 #include "backends/fpga/lower.h"
 #include "backends/fpga/power_model.h"
+#include "backends/fpga/transfer_model.h"
 
 namespace eb::fpga {
 namespace {
@@ -54,6 +55,10 @@ std::vector<OptionSpec> fpga_options() {
       count("fpga.depth.layernorm", c.depth_layernorm, "pipeline depth of the layer-norm unit (cycles)"),
       count("fpga.depth.eltwise", c.depth_eltwise, "pipeline depth of the element-wise units (cycles)"),
       count("fpga.invocation_overhead", c.invocation_overhead, "control and address set-up per unit call (cycles)"),
+      {.key = "fpga.weight_load", .type = OptionType::choice, .default_value = c.overlap_weight_loads ? "overlap" : "sequential",
+       .help = "weight loads one after the other with compute, as Edge-MoE's top level issues them, or hidden behind it",
+       .choices = {"sequential", "overlap"}},
+      positive("fpga.transfer_gbps", TransferModel{}.gbps, "host <-> kernel buffer bandwidth of the transfer model (GB/s)"),
       watts("fpga.power.static_w", p.static_w, "board static power of the power model (W)"),
       watts("fpga.power.dynamic_w", p.pl_dynamic_w, "programmable logic's dynamic power at full activity (W)"),
       watts("fpga.power.ddr_pj_per_byte", p.ddr_pj_per_byte, "DDR energy per byte moved (pJ/B)"),

@@ -41,7 +41,8 @@ BoardPowerParams BoardPowerParams::from_options(const std::map<std::string, std:
 
 std::string BoardPowerParams::describe() const {
   if (fixed_watts) return "configured-power(" + num(*fixed_watts) + "W, " + fixed_source + ")";
-  return "zcu102-power-model(static=" + num(static_w) + "W, pl=" + num(pl_dynamic_w) + "W, ddr=" + num(ddr_pj_per_byte) + "pJ/B)";
+  return "zcu102-power-model(assumed: static=" + num(static_w) + "W, pl=" + num(pl_dynamic_w) + "W, ddr=" + num(ddr_pj_per_byte) +
+         "pJ/B)";
 }
 
 std::map<std::string, std::string> BoardPowerParams::as_info() const {
@@ -50,6 +51,12 @@ std::map<std::string, std::string> BoardPowerParams::as_info() const {
     m["fpga.power.static_w"] = num(static_w);
     m["fpga.power.dynamic_w"] = num(pl_dynamic_w);
     m["fpga.power.ddr_pj_per_byte"] = num(ddr_pj_per_byte);
+    // Where each figure comes from: a default is an assumption with no source (power_model.h).
+    const BoardPowerParams defaults;
+    const auto basis = [](double value, double fallback) { return value == fallback ? "assumed (no source)" : "configured"; };
+    m["fpga.power.static_w.basis"] = basis(static_w, defaults.static_w);
+    m["fpga.power.dynamic_w.basis"] = basis(pl_dynamic_w, defaults.pl_dynamic_w);
+    m["fpga.power.ddr_pj_per_byte.basis"] = basis(ddr_pj_per_byte, defaults.ddr_pj_per_byte);
   }
   return m;
 }

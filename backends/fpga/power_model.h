@@ -4,8 +4,9 @@
 //   activity = compute cycles / total cycles   (the share of the run the MAC arrays work)
 //
 // Default parameters for a ZCU102 (XCZU9EG-2) running the datapath at 300 MHz are
-// assumptions of this model, in the range Xilinx's power estimator gives for such a
-// design — not measurements:
+// ASSUMED: no published ZCU102 measurement or Xilinx Power Estimator (XPE) run of this
+// design backs them (none was found; XPE's guide, UG440, documents the method, not these
+// figures). The record labels each one "assumed" (as_info), and the model's name says so:
 //   static      3.5 W   PS (quad A53 under Linux, idle) ≈ 1.8 W, PL static ≈ 0.8 W,
 //                       DDR4 background/refresh ≈ 0.5 W, regulator losses ≈ 0.4 W
 //   pl_dynamic  4.0 W   the 256-MAC array, attention lanes, BRAM and routing toggling at 300 MHz
@@ -35,7 +36,7 @@ struct BoardPowerParams {
   std::string fixed_source = "configured";
 
   static BoardPowerParams from_options(const std::map<std::string, std::string>& extra);
-  // "zcu102-power-model(static=3.5W, pl=4.0W, ddr=160pJ/B)" or "configured-power(9.1W, source)"
+  // "zcu102-power-model(assumed: static=3.5W, pl=4.0W, ddr=160pJ/B)" or "configured-power(9.1W, source)"
   std::string describe() const;
   std::map<std::string, std::string> as_info() const;
 };

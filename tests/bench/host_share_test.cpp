@@ -126,5 +126,46 @@ TEST(HostShare, RecordKeepsDeviceHostAndSumApart) {
   EXPECT_EQ(j["device"]["parts"]["device"]["provenance"]["kind"], "modeled");
 }
 
+// A device whose system time has a modeled transfer part (DeviceTime::transfer_ns).
+class DeviceWithTransfers final : public Executable {
+ public:
+  std::vector<Tensor> run(std::span<const Tensor> inputs) override { return {inputs.begin(), inputs.end()}; }
+  std::optional<DeviceTime> last_device_time() const override {
+    DeviceTime d{kDeviceNs + 5e5, Provenance::modeled("toy-model"), 0, ""};
+    d.transfer_ns = 5e5;
+    d.transfer_provenance = Provenance::modeled("toy-ddr");
+    d.transfer_what = "1 MB";
+    return d;
+  }
+};
+
+TEST(HostShare, RecordLabelsModeledTransfersAsTheirOwnPart) {
+  const SlowPostprocess w;
+  const Graph g;
+  auto exe = with_host_postprocess(std::make_unique<DeviceWithTransfers>(), w, g);
+  const Timings t = measure(*exe, one_sample(), MeasureSettings::fixed(RunSettings{0, 2}));
+  ASSERT_EQ(t.device_transfer_ns.size(), 2u);
+  const TimingFacts facts = make_timing_facts(CompiledModel{}, t, 1);
+  ASSERT_TRUE(facts.device && facts.device->device && facts.device->host && facts.device->transfers);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_DOUBLE_EQ(facts.device->transfers->samples_ns[i], 5e5);
+    EXPECT_DOUBLE_EQ(facts.device->device->samples_ns[i], kDeviceNs);  // the sum less host and transfers
+    EXPECT_DOUBLE_EQ(facts.device->samples_ns[i], kDeviceNs + 5e5 + facts.device->host->samples_ns[i]);
+  }
+  EXPECT_EQ(facts.device->transfers->provenance, Provenance::modeled("toy-ddr"));
+  EXPECT_EQ(facts.device->transfers->what, "1 MB");
+  EXPECT_NE(facts.device->provenance.source.find("transfers toy-ddr"), std::string::npos);
+  ResultRecord r;
+  r.timing = facts;
+  const auto j = to_json(r)["timing"];
+  EXPECT_EQ(j["device"]["parts"]["transfers"]["provenance"]["source"], "toy-ddr");
+
+  // Without transfers (a zero part on every run) the record has no such part.
+  auto plain = with_host_postprocess(std::make_unique<ModeledDevice>(true), w, g);
+  const Timings t2 = measure(*plain, one_sample(), MeasureSettings::fixed(RunSettings{0, 2}));
+  EXPECT_TRUE(t2.device_transfer_ns.empty());
+  EXPECT_FALSE(make_timing_facts(CompiledModel{}, t2, 1).device->transfers.has_value());
+}
+
 }  // namespace
 }  // namespace eb::bench

@@ -156,6 +156,29 @@ TEST(Validity, MostWorkOnTheHostIsInvalid) {
   EXPECT_TRUE(judge_validity(t, RunSettings{0, 3}, {summarize_output("y", y)}, plan).valid);
 }
 
+// A whole-system figure (a device and its host fallback, beside a published per-frame
+// time) may be mostly the host's, when the record keeps the host's measured part apart.
+TEST(Validity, AWholeSystemFigureWithItsHostPartLabelledIsNotedNotFailed) {
+  const Tensor y = Tensor::from_f32({2}, {1.0f, -1.0f});
+  auto t = timings_of({10, 12, 11}, {y});
+  PartitionPlan plan;
+  plan.backend = "fpga";
+  plan.total_nodes = 4;
+  plan.delegated_nodes = 3;
+  plan.total_macs = 1000;
+  plan.delegated_macs = 100;
+  MeasureSettings m = MeasureSettings::fixed(RunSettings{0, 3});
+  m.whole_system = true;
+  EXPECT_FALSE(judge_validity(t, m, {summarize_output("y", y)}, plan).valid);  // no labelled host part
+  t.device_samples_ns = {9, 9, 9};
+  t.device_host_ns = {5, 5, 5};
+  const Validity v = judge_validity(t, m, {summarize_output("y", y)}, plan);
+  EXPECT_TRUE(v.valid);
+  EXPECT_NE(to_json(v).dump().find("a whole-system figure, as asked"), std::string::npos);
+  m.whole_system = false;
+  EXPECT_FALSE(judge_validity(t, m, {summarize_output("y", y)}, plan).valid);
+}
+
 TEST(ResultRecord, JsonLayoutAndFileName) {
   ResultRecord r;
   r.tool = this_tool();

@@ -89,6 +89,22 @@ TEST(AttentionReordering, SchedulesOneHundredTwentyNineTokensAsOneHundredThirtyT
   EXPECT_EQ(r.demand.key_beats, 3LL * 33 * 129 * 8);  // keys streamed once per group
 }
 
+// The unit counts its cycles and traffic inside its loops, so a different loop (here the
+// lane count, which changes the group and step loops) gives different counts: the cycle
+// model follows the kernel as written, not a formula kept beside it.
+TEST(AttentionReordering, CountsFollowTheLoopsAsTheyRun) {
+  const Case c = make_case(129, 3, 64, 3);
+  const Result p4 = run_reordered<4>(c), p2 = run_reordered<2>(c), p8 = run_reordered<8>(c);
+  EXPECT_EQ(p2.unit.cycles, 2LL * 3 * 65 * 130 * 8);  // 65 groups of 2 lanes, 130 key steps each
+  EXPECT_EQ(p8.unit.cycles, 2LL * 3 * 17 * 136 * 8);  // 17 groups of 8 lanes, 136 key steps each
+  EXPECT_NE(p2.unit.cycles, p4.unit.cycles);
+  // Keys and values are streamed once per group: fewer lanes, more groups, more traffic.
+  EXPECT_EQ(p4.unit.act_read_bytes, 2LL * 3 * 33 * 129 * 64 * 4 + 129LL * 192 * 4 + 3LL * 129 * 129 * 4);
+  EXPECT_GT(p2.unit.act_read_bytes, p4.unit.act_read_bytes);
+  EXPECT_EQ(p2.unit.macs, p4.unit.macs);  // the same pairs, whatever the schedule
+  EXPECT_EQ(p4.unit.act_write_bytes, 3LL * 129 * 129 * 4 + 129LL * 192 * 4);
+}
+
 TEST(AttentionLane, FastPathsEqualTheScalarDefinitions) {
   Rng r(77);
   for (int round = 0; round < 200; ++round) {

@@ -115,7 +115,8 @@ TEST(FpgaBackbone, CycleModelChargesEveryNodeAndPrintsItsBreakdown) {
     EXPECT_EQ(p.op.rfind("fpga:", 0), 0u);
     sum += p.ns;
   }
-  EXPECT_NEAR(sum, dt->ns, 1e-6 * dt->ns);
+  EXPECT_NEAR(sum, dt->ns - dt->transfer_ns, 1e-6 * dt->ns);  // the profile is the datapath's; transfers apart
+  EXPECT_GT(dt->transfer_ns, 0);
 
   const auto& fe = dynamic_cast<const FpgaExecutable&>(*exe);
   const CycleReport& r = fe.last_cycles();
@@ -123,7 +124,8 @@ TEST(FpgaBackbone, CycleModelChargesEveryNodeAndPrintsItsBreakdown) {
   RecordProperty("modeled_cycles", std::to_string(r.total_cycles));
   RecordProperty("modeled_ms", std::to_string(r.seconds() * 1e3));
   // Compute alone (256 MACs/cycle on 0.78 GMAC and the attention lanes) is ≥ 3 M cycles;
-  // Edge-MoE reports about 5.2 M ideal: the model must land in that neighbourhood.
+  // about 5.2 M cycles of ideal compute is derived (not published) from Edge-MoE's HLS
+  // trip counts at II=1 (data/published/edge-moe.json): the model must land near it.
   EXPECT_GT(r.total_cycles, 3.0e6);
   EXPECT_LT(r.total_cycles, 12.0e6);
   const auto power = fe.last_power();
@@ -135,6 +137,22 @@ TEST(FpgaBackbone, CycleModelChargesEveryNodeAndPrintsItsBreakdown) {
               power->activity, static_cast<double>(r.ddr_bytes) / 1e6, power->joules * 1e3);
   RecordProperty("modeled_power_w", std::to_string(power->watts));
   RecordProperty("modeled_energy_mj", std::to_string(power->joules * 1e3));
+
+  // Sequential weight loads (the default, as Edge-MoE's top level calls them) against
+  // loads overlapped with compute: the difference is the weight loads the overlap hides,
+  // never more than all of them.
+  CompileOptions overlap;
+  overlap.extra["fpga.weight_load"] = "overlap";
+  auto ov = make_fpga_backend()->compile(b.graph, b.weights, overlap);
+  ov->run(b.inputs);
+  const CycleReport& o = dynamic_cast<const FpgaExecutable&>(*ov).last_cycles();
+  double loads = 0;
+  for (const auto& st : r.steps) loads += st.load_cycles;
+  std::printf("weight loads sequential: %.0f cycles (%.3f ms); overlapped: %.0f cycles (%.3f ms); all loads %.0f cycles\n",
+              r.total_cycles, r.seconds() * 1e3, o.total_cycles, o.seconds() * 1e3, loads);
+  EXPECT_GT(r.total_cycles, o.total_cycles);
+  EXPECT_LE(r.total_cycles - o.total_cycles, loads + 1);
+  EXPECT_GT(r.total_cycles - o.total_cycles, 0.5 * loads);  // most loads are hidden when overlapped
 }
 
 }  // namespace

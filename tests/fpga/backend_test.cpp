@@ -250,7 +250,7 @@ TEST(FpgaBackend, PartitionedRunChargesTheDatapathAndTheHostPartition) {
 
   // The device's part is the sum of the datapath partitions' modeled times (a convolution's
   // cycles depend on its shapes only); the host partition adds its measured wall time.
-  double sum = 0;
+  double sum = 0, transfers = 0;
   for (std::size_t i = 0; i < plan.partitions.size(); ++i) {
     if (plan.partitions[i].backend != "fpga") continue;
     const Graph sub = extract_subgraph(g, plan.partitions[i], "part" + std::to_string(i));
@@ -259,6 +259,7 @@ TEST(FpgaBackend, PartitionedRunChargesTheDatapathAndTheHostPartition) {
     auto part = make_fpga_backend()->compile(sub, sw, {});
     part->run(random_inputs(sub, 6));
     sum += part->last_device_time().value().ns;
+    transfers += part->last_device_time().value().transfer_ns;
   }
   const auto dt = exe->last_device_time();
   ASSERT_TRUE(dt.has_value());
@@ -266,6 +267,52 @@ TEST(FpgaBackend, PartitionedRunChargesTheDatapathAndTheHostPartition) {
   EXPECT_GT(sum, 0.0);
   EXPECT_NEAR(dt->ns - dt->host_ns, sum, 1e-9 * sum);
   EXPECT_GT(dt->host_ns, 0);
+  // The DDR transfers in and out of both datapath partitions, labelled apart: expand reads
+  // x (1024 values) and writes a (2048); project reads d (2048) and writes its output
+  // (1024): 6144 values, each f32 on the host and Q32.10 in the kernel (8 B moved each).
+  EXPECT_GT(transfers, 0);
+  EXPECT_NEAR(dt->transfer_ns, transfers, 1e-9 * transfers);
+  EXPECT_NEAR(dt->transfer_ns, 6144 * 8 / 17.06, 1e-6);
+  EXPECT_EQ(dt->transfer_provenance.kind, Provenance::Kind::modeled);
+  EXPECT_NE(dt->transfer_provenance.source.find("UG1182"), std::string::npos);
+  EXPECT_NE(dt->transfer_what.find("2 device partition"), std::string::npos);
+  // Energy over the system time of the split graph (several device partitions share one model).
+  ASSERT_TRUE(exe->last_modeled_watts().has_value());
+  EXPECT_GT(*exe->last_modeled_watts(), 0);
+}
+
+TEST(FpgaBackend, TransfersAreTheBoundaryBytesAtTheBoardsDdrRate) {
+  GraphBuilder b("one");
+  const auto x = b.input("x", {1, 16, 8, 8});
+  const auto w0 = b.weight("w0", {32, 16, 1, 1}, WeightInit::uniform(-0.2, 0.2));
+  b.output(b.add(OpKind::conv2d, Conv2dAttrs{}, {x, w0}, "expand"));
+  const Graph g = b.finish();
+  const Weights wt = init_weights(g, 4);
+  const auto in = random_inputs(g, 5);
+  for (const char* gbps : {"", "1"}) {
+    CompileOptions o;
+    if (*gbps) o.extra["fpga.transfer_gbps"] = gbps;
+    auto exe = make_fpga_backend()->compile(g, wt, o);
+    exe->run(in);
+    const auto& fe = dynamic_cast<const FpgaExecutable&>(*exe);
+    // 1024 values in, 2048 out, 4 B on each side.
+    EXPECT_EQ(fe.last_transfer_bytes(), (1024 + 2048) * 8);
+    const double rate = *gbps ? 1.0 : 17.06;  // bytes per ns
+    const auto dt = exe->last_device_time().value();
+    EXPECT_NEAR(dt.transfer_ns, 24576 / rate, 1e-6);
+    EXPECT_NEAR(dt.ns, fe.last_cycles().seconds() * 1e9 + dt.transfer_ns, 1e-6);
+    // Energy: the datapath's modeled power over its time; static power and the DDR energy
+    // of the bytes over the transfers'.
+    const PowerEstimate pe = *fe.last_power();
+    const double joules = pe.joules + 3.5 * dt.transfer_ns * 1e-9 + 160e-12 * 24576;
+    EXPECT_NEAR(*exe->last_modeled_watts() * dt.ns * 1e-9, joules, 1e-12);
+    EXPECT_NE(exe->info().at("fpga.last_run.transfer_bytes"), "0");
+    // The record says where the datapath is not yet the design's, bit for bit.
+    EXPECT_NE(exe->info().at("fpga.formats.differences").find("AP_WRAP"), std::string::npos);
+  }
+  CompileOptions bad;
+  bad.extra["fpga.transfer_gbps"] = "0";
+  EXPECT_THROW(make_fpga_backend()->compile(g, wt, bad), std::invalid_argument);
 }
 
 TEST(FpgaBackend, ImagesOfABatchAreComputedIndependentlyAndRunsRepeat) {

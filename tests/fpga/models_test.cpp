@@ -22,21 +22,62 @@ TEST(CycleModel, ComputeBoundLayerCostsItsLoopIterationsPlusFillAndOverhead) {
   // QKV of M³ViT: 129 rows × 36 out blocks × 12 in blocks.
   const StepTime t = step_time(p, "qkv", Unit::linear, linear_report(129 * 36 * 12, 576 * 192 * 2 + 576 * 2, 129 * 192 * 4));
   EXPECT_EQ(t.compute_cycles, 129 * 36 * 12 + p.depth_linear);
-  EXPECT_EQ(t.cycles, t.compute_cycles + p.invocation_overhead);
+  // Sequential loads (the default, as Edge-MoE's top level calls load_linear_weights and
+  // then compute_linear): the weight load comes first, then the compute.
+  const double load = (576.0 * 192 * 2 + 576 * 2) / (32 * 0.8);
+  EXPECT_DOUBLE_EQ(t.load_cycles, load);
+  EXPECT_DOUBLE_EQ(t.cycles, load + t.compute_cycles + p.invocation_overhead);
+  // Overlapped: the load hides behind the compute.
+  CycleModelParams overlap = p;
+  overlap.overlap_weight_loads = true;
+  const StepTime o = step_time(overlap, "qkv", Unit::linear, linear_report(129 * 36 * 12, 576 * 192 * 2 + 576 * 2, 129 * 192 * 4));
+  EXPECT_EQ(o.cycles, o.compute_cycles + p.invocation_overhead);
 }
 
 TEST(CycleModel, WeightBoundLayerCostsItsTransfer) {
-  const CycleModelParams p;
+  CycleModelParams p;
+  p.overlap_weight_loads = true;
   // One token through a big layer: 1 MB of weights at 32 B × 0.8 per cycle.
   const StepTime t = step_time(p, "fc", Unit::linear, linear_report(100, 1 << 20));
   EXPECT_DOUBLE_EQ(t.memory_cycles, (1 << 20) / (32 * 0.8));
   EXPECT_DOUBLE_EQ(t.cycles, t.memory_cycles + p.invocation_overhead);
+  // Sequential: the load, then the 100 iterations and the fill.
+  p.overlap_weight_loads = false;
+  const StepTime s = step_time(p, "fc", Unit::linear, linear_report(100, 1 << 20));
+  EXPECT_DOUBLE_EQ(s.cycles, (1 << 20) / (32 * 0.8) + 100 + p.depth_linear + p.invocation_overhead);
 }
 
-TEST(CycleModel, ExpertsAreDoubleBuffered) {
+TEST(CycleModel, ExpertsLoadThenComputeOneAfterTheOther) {
   CycleModelParams p;
   p.invocation_overhead = 0;
   p.depth_linear = 0;
+  StepReport r;
+  const double rate = 32 * 0.8;
+  const std::int64_t load = static_cast<std::int64_t>(1000 * rate);  // 1000 cycles per expert's weights
+  for (std::int64_t c : {400, 3000, 500}) {
+    hw::UnitStats e;
+    e.cycles = c;
+    e.weight_bytes = load;
+    r.pipelined.push_back(e);
+    r.stats += e;
+  }
+  r.stats.cycles += 200;  // the gate
+  r.stats.weight_bytes += static_cast<std::int64_t>(50 * rate);  // the gate's weights: 50 cycles
+  const StepTime t = step_time(p, "moe", Unit::moe, r);
+  // load_w_gate 50, gate 200, then per expert load + compute.
+  EXPECT_DOUBLE_EQ(t.cycles, 50 + 200 + (1000 + 400) + (1000 + 3000) + (1000 + 500));
+  EXPECT_DOUBLE_EQ(t.compute_cycles, 200 + 400 + 3000 + 500);
+  // One more iteration of an expert's loop is one more cycle.
+  r.pipelined[1].cycles += 1;
+  r.stats.cycles += 1;
+  EXPECT_DOUBLE_EQ(step_time(p, "moe", Unit::moe, r).cycles, t.cycles + 1);
+}
+
+TEST(CycleModel, ExpertsAreDoubleBufferedWhenLoadsOverlap) {
+  CycleModelParams p;
+  p.invocation_overhead = 0;
+  p.depth_linear = 0;
+  p.overlap_weight_loads = true;
   StepReport r;
   const double rate = 32 * 0.8;
   const std::int64_t load = static_cast<std::int64_t>(1000 * rate);  // 1000 cycles per expert's weights
@@ -63,6 +104,10 @@ TEST(CycleModel, OptionsChangeTheClockAndAreRecorded) {
   EXPECT_EQ(p.as_info().at("fpga.clock_mhz"), "200");
   EXPECT_THROW(CycleModelParams::from_options({{"fpga.clock_mhz", "fast"}}), std::invalid_argument);
   EXPECT_THROW(CycleModelParams::from_options({{"fpga.axi_efficiency", "1.5"}}), std::invalid_argument);
+  EXPECT_FALSE(p.overlap_weight_loads);
+  EXPECT_NE(p.describe().find("loads=sequential"), std::string::npos);
+  EXPECT_TRUE(CycleModelParams::from_options({{"fpga.weight_load", "overlap"}}).overlap_weight_loads);
+  EXPECT_THROW(CycleModelParams::from_options({{"fpga.weight_load", "sometimes"}}), std::invalid_argument);
 
   const CycleReport r = make_report(p, {step_time(p, "a", Unit::linear, linear_report(2000000, 0))});
   EXPECT_NEAR(r.seconds(), (2000000 + p.depth_linear + p.invocation_overhead) / 200e6, 1e-12);
@@ -91,6 +136,17 @@ TEST(PowerModel, AConfiguredBoardFigureReplacesTheModel) {
   EXPECT_EQ(e.provenance.kind, Provenance::Kind::modeled);  // the time is still modeled
   EXPECT_NE(e.provenance.source.find("meter on ZCU102 rail"), std::string::npos);
   EXPECT_THROW(BoardPowerParams::from_options({{"fpga.power.static_w", "-1"}}), std::invalid_argument);
+}
+
+TEST(PowerModel, EveryDefaultIsLabelledAssumedInTheRecord) {
+  const BoardPowerParams defaults;
+  EXPECT_NE(defaults.describe().find("assumed"), std::string::npos);
+  const auto info = defaults.as_info();
+  for (const char* key : {"fpga.power.static_w.basis", "fpga.power.dynamic_w.basis", "fpga.power.ddr_pj_per_byte.basis"})
+    EXPECT_EQ(info.at(key), "assumed (no source)") << key;
+  const auto set = BoardPowerParams::from_options({{"fpga.power.static_w", "2.9"}}).as_info();
+  EXPECT_EQ(set.at("fpga.power.static_w.basis"), "configured");
+  EXPECT_EQ(set.at("fpga.power.dynamic_w.basis"), "assumed (no source)");
 }
 
 }  // namespace

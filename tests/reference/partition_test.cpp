@@ -41,7 +41,15 @@ class FakeBackend final : public Backend {
   struct Exe final : Executable {
     explicit Exe(std::unique_ptr<Executable> e) : inner(std::move(e)) {}
     std::vector<Tensor> run(std::span<const Tensor> in) override { return inner->run(in); }
-    std::optional<DeviceTime> last_device_time() const override { return DeviceTime{.ns = 1000, .provenance = Provenance::modeled("fake")}; }
+    std::optional<DeviceTime> last_device_time() const override {
+      DeviceTime d{.ns = 1000, .provenance = Provenance::modeled("fake")};
+      if (powered) {  // a powered fake also models its copies in and out: 100 of its 1100 ns
+        d.ns = 1100;
+        d.transfer_ns = 100;
+        d.transfer_provenance = Provenance::modeled("fake-ddr");
+      }
+      return d;
+    }
     std::map<std::string, std::string> info() const override {
       return {{"fake.clock", "1 GHz"}, {"fake.graph", graph}};
     }
@@ -256,7 +264,12 @@ TEST(Partition, SeveralDevicePartitionsShareOnePowerModel) {
   const DeviceTime dt = *exe->last_device_time();
   const auto watts = exe->last_modeled_watts();
   ASSERT_TRUE(watts.has_value());
-  EXPECT_NEAR(*watts, (5.0 * 3000 + 1.0 * dt.host_ns) / dt.ns, 1e-9);
+  EXPECT_NEAR(*watts, (5.0 * 3300 + 1.0 * dt.host_ns) / dt.ns, 1e-9);
+  // The device partitions' modeled transfers add up, labelled apart from the device's part.
+  EXPECT_DOUBLE_EQ(dt.transfer_ns, 300);
+  EXPECT_EQ(dt.transfer_provenance, Provenance::modeled("fake-ddr"));
+  EXPECT_NE(dt.transfer_what.find("3 device partition(s)"), std::string::npos);
+  EXPECT_DOUBLE_EQ(dt.ns, 3300 + dt.host_ns);
   EXPECT_LT(*watts, 5.0);
   EXPECT_GT(*watts, 1.0);
 }

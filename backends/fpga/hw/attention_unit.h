@@ -118,6 +118,9 @@ UnitStats attention_unit(const AttentionShape& s, ConstActRows qkv, ActRows out,
   std::array<std::array<act_t, kMaxHeadDim>, P> o_reg{};
   std::array<OnePassSoftmax, P> sm{};
   PortDemand pd;
+  // Counted as the loops run: the cycle model's input (a change to the loops changes it).
+  UnitStats u;
+  constexpr std::int64_t value_bytes = 4;
 
   // The C simulation evaluates each lane's whole key step (d/8 beats) at once; the lanes
   // run in lockstep over the same beats in hardware, so the per-cycle demand is counted per
@@ -136,10 +139,15 @@ UnitStats attention_unit(const AttentionShape& s, ConstActRows qkv, ActRows out,
     const int qoff = h * d, koff = D + h * d, voff = 2 * D + h * d;
 
     // Pass 1: scores and softmax statistics.
+    ++u.fills;
     for (int g = 0; g < groups; ++g) {
       for (int j = 0; j < P; ++j) sm[static_cast<std::size_t>(j)] = OnePassSoftmax();
       for (int step = 0; step < steps; ++step) {  // PIPELINE II=1 over (step, beat)
-        if (step < T) std::copy_n(qkv.row(step) + koff, d, line[static_cast<std::size_t>(step % P)].begin());  // the key beats
+        u.cycles += beats;
+        if (step < T) {
+          std::copy_n(qkv.row(step) + koff, d, line[static_cast<std::size_t>(step % P)].begin());  // the key beats
+          u.act_read_bytes += d * value_bytes;
+        }
         int query_lanes = 0;
         for (int j = 0; j < P; ++j) {  // UNROLL: the lanes
           const int row = g * P + j, k = step - j;
@@ -148,9 +156,12 @@ UnitStats attention_unit(const AttentionShape& s, ConstActRows qkv, ActRows out,
           if (k == 0) {  // the lane's first key: it reads its query row, one beat per cycle
             std::copy_n(qkv.row(row) + qoff, d, q.begin());
             ++query_lanes;
+            u.act_read_bytes += d * value_bytes;
           }
           const act_t score = act_t::quantize(dot_head(q.data(), line[static_cast<std::size_t>(k % P)].data(), d) * scale);
           sc[row * T + k] = score;
+          u.act_write_bytes += value_bytes;
+          u.macs += d;
           sm[static_cast<std::size_t>(j)].push(score);
           ++pd.pairs;
           if (k == T - 1) st[row] = sm[static_cast<std::size_t>(j)].finish();
@@ -161,29 +172,31 @@ UnitStats attention_unit(const AttentionShape& s, ConstActRows qkv, ActRows out,
 
     // Pass 2: A·V with probabilities formed on the fly from (score, 1/S, m); each lane reads
     // one score per key step and writes its output row after its last key.
+    ++u.fills;
     for (int g = 0; g < groups; ++g) {
       for (int step = 0; step < steps; ++step) {  // PIPELINE II=1 over (step, beat)
-        if (step < T) std::copy_n(qkv.row(step) + voff, d, line[static_cast<std::size_t>(step % P)].begin());
+        u.cycles += beats;
+        if (step < T) {
+          std::copy_n(qkv.row(step) + voff, d, line[static_cast<std::size_t>(step % P)].begin());
+          u.act_read_bytes += d * value_bytes;
+        }
         for (int j = 0; j < P; ++j) {  // UNROLL
           const int row = g * P + j, k = step - j;
           if (row >= T || k < 0 || k >= T) continue;
           auto& o = o_reg[static_cast<std::size_t>(j)];
           if (k == 0) std::fill_n(o.begin(), d, act_t());
           axpy_head(softmax_prob(sc[row * T + k], st[row]), line[static_cast<std::size_t>(k % P)].data(), o.data(), d);
-          if (k == T - 1) std::copy_n(o.begin(), d, out.row(row) + qoff);
+          u.act_read_bytes += value_bytes;  // the pair's score
+          u.macs += d;
+          if (k == T - 1) {
+            std::copy_n(o.begin(), d, out.row(row) + qoff);
+            u.act_write_bytes += d * value_bytes;
+          }
         }
       }
     }
   }
   if (demand) *demand = pd;
-
-  UnitStats u;
-  u.cycles = 2LL * s.heads * groups * steps * beats;
-  u.fills = 2LL * s.heads;
-  u.macs = 2LL * s.heads * T * T * d;
-  const std::int64_t kv_stream = static_cast<std::int64_t>(s.heads) * groups * T * d * 4;  // keys (values) per group
-  u.act_read_bytes = 2 * kv_stream + static_cast<std::int64_t>(T) * D * 4 + static_cast<std::int64_t>(s.heads) * T * T * 4;
-  u.act_write_bytes = static_cast<std::int64_t>(s.heads) * T * T * 4 + static_cast<std::int64_t>(T) * D * 4;
   return u;
 }
 

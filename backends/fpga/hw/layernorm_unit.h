@@ -40,8 +40,15 @@ inline UnitStats layernorm_unit(const LayerNormParams& p, ConstActRows x, ActRow
   constexpr int F = act_t::frac_bits;  // 22
   const auto eps32 = static_cast<std::int64_t>(std::llround(std::ldexp(p.eps, 32)));
 
+  // Counted as the loops run: the cycle model's input (a change to the loops changes it).
+  UnitStats s;
+  s.fills = 1;
+  s.weight_bytes = 2LL * D * 2;  // γ and β
   for (int r = 0; r < x.rows; ++r) {
     const act_t* xr = x.row(r);
+    s.cycles += ceil_div(D, kBeatValues);  // the row's beats (its stream-out overlaps the next row's stream-in)
+    s.act_read_bytes += static_cast<std::int64_t>(D) * 4;
+    s.act_write_bytes += static_cast<std::int64_t>(D) * 4;
     std::int64_t sum = 0, sumsq = 0;  // stream in: one beat per cycle, the row kept on chip
     for (int i = 0; i < D; ++i) {
       const std::int64_t v = xr[i].raw();
@@ -64,12 +71,6 @@ inline UnitStats layernorm_unit(const LayerNormParams& p, ConstActRows x, ActRow
       yr[i] = act_t::quantize(scaled.exact() + p.beta[static_cast<std::size_t>(i)].widen<F>());
     }
   }
-  UnitStats s;
-  s.cycles = static_cast<std::int64_t>(x.rows) * ceil_div(D, kBeatValues);
-  s.fills = 1;
-  s.act_read_bytes = static_cast<std::int64_t>(x.rows) * D * 4;
-  s.act_write_bytes = static_cast<std::int64_t>(x.rows) * D * 4;
-  s.weight_bytes = 2LL * D * 2;
   return s;
 }
 
@@ -78,10 +79,12 @@ inline UnitStats layernorm_unit(const LayerNormParams& p, ConstActRows x, ActRow
 inline UnitStats add_unit(std::span<const act_t> a, std::span<const act_t> b, std::span<act_t> y) {
   if (b.empty() || a.size() % b.size() != 0 || y.size() != a.size()) throw std::invalid_argument("add unit: sizes do not match");
   const std::size_t period = b.size();
-  for (std::size_t i = 0; i < a.size(); ++i) y[i] = act_t::quantize(a[i] + b[i % period]);
   UnitStats s;
-  s.cycles = ceil_div(static_cast<std::int64_t>(a.size()), kBeatValues);
   s.fills = 1;
+  for (std::size_t i = 0; i < a.size(); ++i) {  // PIPELINE: one beat of 8 values per cycle
+    if (i % kBeatValues == 0) ++s.cycles;
+    y[i] = act_t::quantize(a[i] + b[i % period]);
+  }
   s.act_read_bytes = 2 * static_cast<std::int64_t>(a.size()) * 4;  // both operands streamed
   s.act_write_bytes = static_cast<std::int64_t>(y.size()) * 4;
   return s;
@@ -89,10 +92,12 @@ inline UnitStats add_unit(std::span<const act_t> a, std::span<const act_t> b, st
 
 inline UnitStats gelu_unit(std::span<const act_t> x, std::span<act_t> y) {
   if (y.size() != x.size()) throw std::invalid_argument("gelu unit: sizes do not match");
-  for (std::size_t i = 0; i < x.size(); ++i) y[i] = gelu(x[i]);
   UnitStats s;
-  s.cycles = ceil_div(static_cast<std::int64_t>(x.size()), kBeatValues);
   s.fills = 1;
+  for (std::size_t i = 0; i < x.size(); ++i) {  // PIPELINE: one beat of 8 values per cycle
+    if (i % kBeatValues == 0) ++s.cycles;
+    y[i] = gelu(x[i]);
+  }
   s.act_read_bytes = static_cast<std::int64_t>(x.size()) * 4;
   s.act_write_bytes = s.act_read_bytes;
   return s;

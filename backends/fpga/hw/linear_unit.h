@@ -109,6 +109,9 @@ UnitStats linear_unit(const LinearCall& call, const LinearWeights<WT>& wts, Cons
   // On-chip: the rows being processed (zero-padded to whole blocks) and the 16 accumulators.
   std::array<std::array<double, kMaxLinearIn>, kSimRows> xbuf{};
   std::array<std::array<std::int32_t, kLinearOut>, kSimRows> acc{};
+  // Counted as the loops run: the cycle model's input (a change to the loops changes it).
+  UnitStats s;
+  s.fills = 1;
 
   for (int r0 = 0; r0 < call.rows; r0 += kSimRows) {  // LOOP_TRIPCOUNT max=kMaxTokens (one row per pass in hardware)
     const int nrows = std::min(kSimRows, call.rows - r0);
@@ -131,6 +134,8 @@ UnitStats linear_unit(const LinearCall& call, const LinearWeights<WT>& wts, Cons
         args.acc_out[static_cast<std::size_t>(k)] = acc[static_cast<std::size_t>(k)].data();
       }
       mac_block(args);  // PIPELINE II=1 over in blocks: one 16×16 step per cycle
+      s.cycles += static_cast<std::int64_t>(nrows) * in_blocks;  // one iteration per (row, in block)
+      s.macs += static_cast<std::int64_t>(nrows) * in_blocks * kLinearIn * kLinearOut;
 
       // Output stage: GELU and store, or scale by the gate score and accumulate.
       const int n = std::min(kLinearOut, wts.out_dim - ob * kLinearOut);
@@ -152,10 +157,6 @@ UnitStats linear_unit(const LinearCall& call, const LinearWeights<WT>& wts, Cons
     }
   }
 
-  UnitStats s;
-  s.cycles = static_cast<std::int64_t>(call.rows) * out_blocks * in_blocks;
-  s.fills = 1;
-  s.macs = s.cycles * kLinearIn * kLinearOut;
   s.weight_bytes = wts.ddr_bytes;
   s.act_read_bytes = static_cast<std::int64_t>(call.rows) * wts.in_dim * 4 + (accumulate ? call.rows * (wts.out_dim * 4 + 4) : 0);
   s.act_write_bytes = static_cast<std::int64_t>(call.rows) * wts.out_dim * 4;

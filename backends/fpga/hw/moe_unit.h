@@ -149,16 +149,20 @@ inline MoeStats moe_unit(const MoeConfig& c, const MoeWeights& w, ConstActRows x
   queues.clear();
   for (int t = 0; t < T; ++t) {  // PIPELINE: one token per E/8 cycles through softmax and top-k
     const TokenRoute tr = route_token({logits.row(t), static_cast<std::size_t>(c.experts)}, c);
-    for (int r = 0; r < c.top_k; ++r) queues.push(tr.expert[static_cast<std::size_t>(r)], t, tr.score[static_cast<std::size_t>(r)]);
+    ms.gate.cycles += ceil_div(c.experts, kBeatValues);
+    for (int r = 0; r < c.top_k; ++r) {
+      queues.push(tr.expert[static_cast<std::size_t>(r)], t, tr.score[static_cast<std::size_t>(r)]);
+      ms.gate.act_write_bytes += 8;  // the queue entry (token, score)
+    }
   }
   queues.finish_routing(c.experts);
-  ms.gate.cycles += static_cast<std::int64_t>(T) * ceil_div(c.experts, kBeatValues);
-  ms.gate.act_write_bytes += static_cast<std::int64_t>(T) * c.top_k * 8;  // queue entries
 
   // The output starts at zero (one beat per cycle).
-  for (int t = 0; t < T; ++t) std::fill_n(y.row(t), y.cols, act_t());
-  ms.gate.cycles += static_cast<std::int64_t>(T) * ceil_div(y.cols, kBeatValues);
-  ms.gate.act_write_bytes += static_cast<std::int64_t>(T) * y.cols * 4;
+  for (int t = 0; t < T; ++t) {
+    std::fill_n(y.row(t), y.cols, act_t());
+    ms.gate.cycles += ceil_div(y.cols, kBeatValues);
+    ms.gate.act_write_bytes += static_cast<std::int64_t>(y.cols) * 4;
+  }
 
   // Experts: weights loaded once each, applied to their own tokens only.
   for (int e : queues.active()) {
