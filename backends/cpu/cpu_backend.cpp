@@ -7,9 +7,11 @@
 
 #include "backends/cpu/context.h"
 #include "backends/cpu/executable.h"
+#include "backends/cpu/int8_lowering.h"
 #include "backends/cpu/lower.h"
 #include "backends/cpu/power_model.h"
 #include "backends/cpu/precision.h"
+#include "backends/edgetpu/calibration.h"
 
 namespace eb {
 namespace {
@@ -63,11 +65,31 @@ std::string implementations_summary(const std::map<std::string, int>& impls) {
   return s;
 }
 
+// The int8 graph: the edgetpu backend's, from the same calibration settings (the
+// "edgetpu.calibration*" options, so that both backends quantise alike when given them).
+cpu::Int8Lowering lower_int8(cpu::Context& ctx, const Graph& graph, const Weights& weights, const CompileOptions& options,
+                             std::map<std::string, std::string>& info) {
+  const auto settings = edgetpu::CalibrationSettings::from_options(options.extra);
+  info["int8.calibration"] = fmt::format("{} samples, seed {}, input range [{}, {}] (the edgetpu backend's)",
+                                         settings.samples, settings.seed, settings.input_lo, settings.input_hi);
+  info["int8.quantization"] =
+      "the edgetpu backend's graph: weights int8 per-channel symmetric, activations int8 per-tensor asymmetric, biases "
+      "int32; requantisation in oneDNN (f32 scale, round to nearest even: within 1 LSB of TFLite's fixed-point per layer)";
+  try {
+    const edgetpu::QuantizedProgram qprogram(graph, weights, edgetpu::calibrate(graph, weights, settings));
+    return cpu::lower_int8(ctx, graph, weights, qprogram);
+  } catch (const std::invalid_argument& e) {
+    // A node the shared int8 graph has no form for (layernorm, softmax, GELU, attention, moe).
+    throw std::invalid_argument(std::string("cpu backend: no int8 form of this graph: ") + e.what());
+  }
+}
+
 class CpuBackend final : public Backend {
  public:
   std::string_view name() const override { return "cpu"; }
   std::string_view description() const override {
-    return "oneDNN primitives on the host CPU (fp32; blocked layouts, fused post-ops, planned memory)";
+    return "oneDNN primitives on the host CPU (fp32; bf16 and int8 where the CPU has them; blocked layouts, fused "
+           "post-ops, planned memory)";
   }
 
   Probe probe() const override {
@@ -83,15 +105,22 @@ class CpuBackend final : public Backend {
         return p;
       }
       p.available = true;
-      p.device = fmt::format("{} ({} threads, oneDNN {} {})", cpu_model_name(), cpu::default_threads(),
-                             onednn_version(), caps.isa);
+      p.device = fmt::format("{} ({} threads, oneDNN {} {}; {})", cpu_model_name(), cpu::default_threads(),
+                             onednn_version(), caps.isa, cpu::precision_notes(caps));
     } catch (const std::exception& e) {
       p.reason = std::string("oneDNN has no CPU engine here: ") + e.what();
     }
     return p;
   }
 
-  std::vector<Precision> precisions() const override { return {Precision::fp32}; }
+  // What this CPU runs (precision.h); `edgebench list` shows the device line's reasons.
+  std::vector<Precision> precisions() const override {
+    try {
+      return cpu::runnable_precisions(cpu::detect_capabilities(dnnl::engine(dnnl::engine::kind::cpu, 0)));
+    } catch (const std::exception&) {
+      return {Precision::fp32};
+    }
+  }
   // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts).
   void check_options(const CompileOptions& options) const override {
     if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) (void)parse_tdp(it->second);
@@ -116,12 +145,19 @@ class CpuBackend final : public Backend {
         throw std::invalid_argument("cpu backend: node '" + n.name + "' (" + std::string(op_name(n.op)) +
                                     ") is not supported (f32 tensors of rank <= 6 only)");
 
-    cpu::Program program = cpu::lower_graph(ctx, graph, weights);
-
     std::map<std::string, std::string> info;
-    info["precision"] = std::string(precision_name(choice.effective));
-    info["precision.requested"] = std::string(precision_name(choice.requested));
+    info["precision"] = std::string(precision_name(choice.precision));
+    info["precision.requested"] = std::string(precision_name(options.precision));
     info["precision.reason"] = choice.reason;
+    if (choice.precision == Precision::bf16) ctx.compute_type = dnnl::memory::data_type::bf16;
+    cpu::Program program;
+    if (choice.precision == Precision::int8) {
+      auto lowered = lower_int8(ctx, graph, weights, options, info);
+      program = std::move(lowered.program);
+      info.merge(lowered.info);
+    } else {
+      program = cpu::lower_graph(ctx, graph, weights);
+    }
     info["isa"] = caps.isa;
     info["threads"] = std::to_string(ctx.threads);
     info["onednn"] = onednn_version();
@@ -135,6 +171,8 @@ class CpuBackend final : public Backend {
     info["steps.single_thread"] = std::to_string(program.single_thread_steps);
     info["steps"] = std::to_string(program.steps.size());
     info["implementations"] = implementations_summary(program.implementations);
+    // Which kernel (and so which instruction set) each kind of primitive ran on.
+    for (const auto& [op, impls] : program.implementations_by_op) info["implementations." + op] = implementations_summary(impls);
     std::optional<cpu::TdpPowerModel> power;
     if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) {
       power = cpu::host_power_model(parse_tdp(it->second));
