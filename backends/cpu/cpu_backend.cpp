@@ -74,10 +74,15 @@ cpu::Int8Lowering lower_int8(cpu::Context& ctx, const Graph& graph, const Weight
                                          settings.samples, settings.seed, settings.input_lo, settings.input_hi);
   info["int8.quantization"] =
       "the edgetpu backend's graph: weights int8 per-channel symmetric, activations int8 per-tensor asymmetric, biases "
-      "int32; requantisation in oneDNN (f32 scale, round to nearest even: within 1 LSB of TFLite's fixed-point per layer)";
+      "int32";
   try {
     const edgetpu::QuantizedProgram qprogram(graph, weights, edgetpu::calibrate(graph, weights, settings));
-    return cpu::lower_int8(ctx, graph, weights, qprogram);
+    const auto it = options.extra.find("cpu.int8.requantize");
+    const auto requantize = it == options.extra.end() ? cpu::Int8Requantize::onednn : cpu::parse_int8_requantize(it->second);
+    info["int8.requantize"] = requantize == cpu::Int8Requantize::onednn
+                                  ? "onednn (f32 scale, round to nearest even: within 1 LSB of TFLite's per layer)"
+                                  : "tflite (int32 accumulator from oneDNN, TFLite's fixed-point requantisation on the host)";
+    return cpu::lower_int8(ctx, graph, weights, qprogram, requantize);
   } catch (const std::invalid_argument& e) {
     // A node the shared int8 graph has no form for (layernorm, softmax, GELU, attention, moe).
     throw std::invalid_argument(std::string("cpu backend: no int8 form of this graph: ") + e.what());
@@ -124,6 +129,8 @@ class CpuBackend final : public Backend {
   // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts).
   void check_options(const CompileOptions& options) const override {
     if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) (void)parse_tdp(it->second);
+    if (const auto it = options.extra.find("cpu.int8.requantize"); it != options.extra.end())
+      (void)cpu::parse_int8_requantize(it->second);
   }
   PowerModelUse power_model_use(const CompileOptions& options) const override {
     return options.extra.contains("cpu.tdp_watts") ? PowerModelUse::wall_time : PowerModelUse::none;

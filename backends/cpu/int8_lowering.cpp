@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "backends/cpu/layouts.h"
+#include "backends/edgetpu/fixed_point.h"
 #include "backends/edgetpu/kernels.h"
 #include "core/reference/kernels.h"
 
@@ -86,7 +87,8 @@ std::int8_t clamp8(std::int32_t v) { return static_cast<std::int8_t>(std::clamp(
 
 class Lowerer {
  public:
-  Lowerer(Builder& b, const edgetpu::QuantizedProgram& qp) : b_(b), qp_(qp) {}
+  Lowerer(Builder& b, const edgetpu::QuantizedProgram& qp, Int8Requantize requantize)
+      : b_(b), qp_(qp), exact_(requantize == Int8Requantize::tflite) {}
 
   void input(const std::string& name) {
     const QTensor& t = qp_.tensor(name);
@@ -348,6 +350,10 @@ class Lowerer {
   // Output scales s_in·s_w[c]/s_out per channel, the zero points, and the fused clamp.
   dnnl::primitive_attr requantization(const edgetpu::ConvWeights& w, float in_scale, float out_scale) {
     auto attr = Builder::base_attr();
+    if (exact_) {  // oneDNN gives the int32 accumulator; the host requantises it (requantize_exactly)
+      if (w.q.input_zero_point != 0) attr.set_zero_points(DNNL_ARG_SRC, 0, {DNNL_RUNTIME_S32_VAL});
+      return attr;
+    }
     std::vector<float> scales(w.scales.size());
     for (std::size_t c = 0; c < scales.size(); ++c)
       scales[c] = static_cast<float>(static_cast<double>(in_scale) * static_cast<double>(w.scales[c]) /
@@ -370,7 +376,34 @@ class Lowerer {
     const md_t md({1}, s32, memory::format_tag::x);
     const auto zp = [&](std::int32_t v) { return b_.constant(bytes_of(std::vector<std::int32_t>{v}), md, md); };
     if (w.q.input_zero_point != 0) args.emplace_back(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_SRC, zp(w.q.input_zero_point));
-    if (w.q.output_zero_point != 0) args.emplace_back(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, zp(w.q.output_zero_point));
+    if (w.q.output_zero_point != 0 && !exact_)
+      args.emplace_back(DNNL_ARG_ATTR_ZERO_POINTS | DNNL_ARG_DST, zp(w.q.output_zero_point));
+  }
+
+  // TFLite's requantisation of an int32 accumulator `acc` (channels innermost): bias,
+  // fixed-point multiplier, output zero point, clamp; bit-exact with the edgetpu kernels.
+  Value requantize_exactly(const LoweredOp& op, const Value& acc) {
+    const auto w = op.weights;
+    const auto channels = static_cast<std::int64_t>(w->q.multipliers.size());
+    const Value y = b_.fresh(md_t(acc.md.dims(), s8, strides_of(acc.md)));
+    const auto n = numel(t(op.output).shape);
+    b_.add_step({op.node, "int8/requantize_tflite", {acc, y}, [acc, y, w, n, channels](const Binding& bd) -> Runner {
+                   const auto* ap = reinterpret_cast<const std::int32_t*>(bd.address(acc));
+                   auto* yp = reinterpret_cast<std::int8_t*>(bd.address(y));
+                   return [ap, yp, w, n, channels](const RunEnv&) {
+                     const edgetpu::ConvQuant& q = w->q;
+                     const bool bias = !w->bias.empty();
+#pragma omp parallel for schedule(static)
+                     for (std::int64_t i = 0; i < n; ++i) {
+                       const auto c = static_cast<std::size_t>(i % channels);
+                       const std::int32_t v = ap[i] + (bias ? w->bias[c] : 0);
+                       const std::int32_t r = edgetpu::fx::multiply_by_quantized_multiplier(v, q.multipliers[c]) + q.output_zero_point;
+                       yp[i] = static_cast<std::int8_t>(std::clamp(r, q.clamp.min, q.clamp.max));
+                     }
+                   };
+                 }});
+    ++host_["requantize_tflite"];
+    return y;
   }
 
   void conv2d(const LoweredOp& op) {
@@ -381,14 +414,14 @@ class Lowerer {
     if (xs.size() != 4) throw std::invalid_argument("cpu backend int8: conv2d '" + op.node + "' input is not 4-D");
     const memory::dim g = a.groups;
     const auto nhwc = memory::format_tag::acdb;
-    const md_t src_md({xs.begin(), xs.end()}, s8, nhwc), dst_md({ys.begin(), ys.end()}, s8, nhwc);
+    const md_t src_md({xs.begin(), xs.end()}, s8, nhwc), dst_md({ys.begin(), ys.end()}, exact_ ? s32 : s8, nhwc);
     const memory::dims wdims = g == 1 ? memory::dims{ws[0], ws[1], ws[2], ws[3]} : memory::dims{g, ws[0] / g, ws[1], ws[2], ws[3]};
     const md_t w_plain(wdims, s8, g == 1 ? memory::format_tag::oihw : memory::format_tag::goihw);
     const md_t w_any(wdims, s8, memory::format_tag::any);
     const md_t bias_md({ws[0]}, s32, memory::format_tag::x);
     const memory::dims strides{a.stride[0], a.stride[1]}, dilation{a.dilation[0] - 1, a.dilation[1] - 1};
     const memory::dims pad_l{a.pad[0], a.pad[1]}, pad_r{a.pad[2], a.pad[3]};
-    const bool has_bias = !w.bias.empty();
+    const bool has_bias = !w.bias.empty() && !exact_;  // exact: the host adds it in int32
     const auto desc = has_bias ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference,
                                                                  dnnl::algorithm::convolution_direct, src_md, w_any, bias_md,
                                                                  dst_md, strides, dilation, pad_l, pad_r)
@@ -409,18 +442,18 @@ class Lowerer {
     args.emplace_back(DNNL_ARG_DST, dst);
     b_.add_primitive(op.node, "int8/conv2d", pd, dnnl::convolution_forward(pd), std::move(args), threads);
     ++onednn_["conv2d"];
-    define(op.output, dst);
+    define(op.output, exact_ ? requantize_exactly(op, dst) : dst);
   }
 
   void linear(const LoweredOp& op) {
     const edgetpu::ConvWeights& w = *op.weights;
     const QTensor &x = t(op.inputs[0]), &y = t(op.output);
     const memory::dim K = w.shape[1], N = w.shape[0], M = numel(x.shape) / K;
-    const md_t src_md({M, K}, s8, memory::format_tag::ab), dst_md({M, N}, s8, memory::format_tag::ab);
+    const md_t src_md({M, K}, s8, memory::format_tag::ab), dst_md({M, N}, exact_ ? s32 : s8, memory::format_tag::ab);
     const md_t w_plain({K, N}, s8, memory::format_tag::ba);  // the [N, K] bytes, read as [K, N]
     const md_t w_any({K, N}, s8, memory::format_tag::any);
     const md_t bias_md({1, N}, s32, memory::format_tag::ab);
-    const bool has_bias = !w.bias.empty();
+    const bool has_bias = !w.bias.empty() && !exact_;
     const auto desc = has_bias ? dnnl::matmul::desc(src_md, w_any, bias_md, dst_md) : dnnl::matmul::desc(src_md, w_any, dst_md);
     const dnnl::matmul::primitive_desc pd(desc, requantization(w, x.q.scale, y.q.scale), b_.engine());
     Args args{{DNNL_ARG_SRC, plain(op.inputs[0]).viewed(src_md)},
@@ -431,19 +464,27 @@ class Lowerer {
     args.emplace_back(DNNL_ARG_DST, dst);
     b_.add_primitive(op.node, "int8/linear", pd, dnnl::matmul(pd), std::move(args));
     ++onednn_["linear"];
-    define(op.output, dst.viewed(plain_s8(y.shape)));
+    define(op.output, (exact_ ? requantize_exactly(op, dst) : dst).viewed(plain_s8(y.shape)));
   }
 
   Builder& b_;
   const edgetpu::QuantizedProgram& qp_;
+  bool exact_;
   std::map<std::string, int> onednn_, host_;
 };
 
 }  // namespace
 
-Int8Lowering lower_int8(Context& ctx, const Graph& graph, const Weights& weights, const edgetpu::QuantizedProgram& qprogram) {
+Int8Requantize parse_int8_requantize(const std::string& text) {
+  if (text == "onednn") return Int8Requantize::onednn;
+  if (text == "tflite") return Int8Requantize::tflite;
+  throw std::invalid_argument("cpu.int8.requantize: '" + text + "' is not onednn or tflite");
+}
+
+Int8Lowering lower_int8(Context& ctx, const Graph& graph, const Weights& weights, const edgetpu::QuantizedProgram& qprogram,
+                        Int8Requantize requantize) {
   Builder b(ctx, graph, weights);
-  Lowerer l(b, qprogram);
+  Lowerer l(b, qprogram, requantize);
   for (const auto& in : qprogram.input_names()) l.input(in);
   for (const auto& op : qprogram.ops()) l.lower(op);
   for (const auto& out : qprogram.output_names()) l.output(out);

@@ -15,12 +15,22 @@
 //   interface        f32 in, quantised on the host with TFLite's rounding; f32 out,
 //                    dequantised.
 //
-// Rounding: TFLite requantises an int32 accumulator with a Q0.31 fixed-point multiplier
-// and two round-half-away steps; oneDNN 2.6 converts it to f32, multiplies by the f32
-// scale and rounds to nearest-even. For one convolution or linear layer the two differ by
-// at most 1 LSB, and only where the exact value lies within about |acc·M|·2⁻²² of a
-// half-integer; every other step is bit-exact. Through a deep network such 1-LSB
-// differences propagate (tests/cpu/int8_test.cpp states the bound measured per model).
+// Requantisation ("cpu.int8.requantize"):
+//   onednn (default)  inside the oneDNN primitive: the int32 accumulator converted to f32,
+//                     times the f32 scale, rounded to nearest-even. TFLite instead applies a
+//                     Q0.31 fixed-point multiplier with two roundings (the high half of the
+//                     doubled product, rounded; then a rounding right shift by the
+//                     multiplier's exponent, ties away from zero). Per convolution or
+//                     linear layer the two differ by at most 1 LSB, on the elements whose
+//                     exact value lies within the first rounding's step (2^-shift LSB,
+//                     about 0.1% of them) or f32's 2^-24 relative error of a half-integer.
+//                     Through a deep network those 1-LSB differences spread and grow
+//                     (tests/cpu/int8_test.cpp states what they reach per model).
+//   tflite            the primitive writes the int32 accumulator (without bias) and a host
+//                     step adds the bias and applies TFLite's fixed-point requantisation:
+//                     bit-exact with the edgetpu integer simulation (for accumulators below
+//                     2^24, which oneDNN passes through f32), at the cost of an int32
+//                     write and a second pass. For verification, not for timing.
 #pragma once
 
 #include <map>
@@ -37,8 +47,12 @@ struct Int8Lowering {
   std::map<std::string, std::string> info;
 };
 
+enum class Int8Requantize { onednn, tflite };
+// "onednn" or "tflite"; throws std::invalid_argument otherwise.
+Int8Requantize parse_int8_requantize(const std::string& text);
+
 // Throws std::invalid_argument if the quantised program has a step this lowering lacks.
 Int8Lowering lower_int8(Context& ctx, const Graph& graph, const Weights& weights,
-                        const edgetpu::QuantizedProgram& qprogram);
+                        const edgetpu::QuantizedProgram& qprogram, Int8Requantize requantize = Int8Requantize::onednn);
 
 }  // namespace eb::cpu

@@ -8,17 +8,17 @@
 //     round to nearest-even) instead of TFLite's fixed-point multiplier (round half away):
 //     at most 1 LSB apart, on few elements;
 //   - a whole network carries such 1-LSB differences into later layers, where they may
-//     grow; the bounds per model are the measured ones with a margin, in output LSBs.
+//     grow; the bounds per model are the measured ones with a margin, in output LSBs;
+//   - with "cpu.int8.requantize=tflite" (the accumulator from oneDNN, TFLite's fixed-point
+//     requantisation on the host) every MobileDet is bit-exact.
 #include "tests/cpu/conformance.h"
 
 #include "core/fold_batch_norm.h"
 #include "models/workload.h"
 
-#ifdef EB_HAVE_CPU
-#include "backends/cpu/precision.h"
+#include "backends/cpu/precision.h"  // test_cpu is built only with the cpu backend
 #include "backends/edgetpu/calibration.h"
 #include "backends/edgetpu/quantized_program.h"
-#endif
 
 namespace eb::cpu_test {
 namespace {
@@ -42,24 +42,19 @@ std::string no_int8_reason() {
 #define EB_REQUIRE_INT8() EB_REQUIRE_CPU()
 #endif
 
-CompileOptions int8_options() {
+CompileOptions int8_options(const std::string& requantize = "onednn") {
   CompileOptions o;
   o.precision = Precision::int8;
   o.threads = kTestThreads;
   o.extra["edgetpu.calibration"] = "1";
+  o.extra["cpu.int8.requantize"] = requantize;
   return o;
 }
 
-Int8Diff compare_int8(const Graph& graph, const Weights& weights, const std::vector<Tensor>& inputs) {
+// The cpu's outputs against the simulation's, in LSBs of each output's scale.
+Int8Diff diff(const Graph& graph, const edgetpu::QuantizedProgram& sim, const std::vector<Tensor>& expected,
+              const std::vector<Tensor>& got) {
   Int8Diff d;
-#ifdef EB_HAVE_CPU
-  edgetpu::CalibrationSettings settings;
-  settings.samples = 1;
-  edgetpu::QuantizedProgram sim(graph, weights, edgetpu::calibrate(graph, weights, settings));
-  const auto expected = sim.run(inputs);
-  const auto exe = make_cpu_backend()->compile(graph, weights, int8_options());
-  const auto got = exe->run(inputs);
-  d.info = exe->info();
   std::size_t total = 0, differing = 0;
   for (std::size_t k = 0; k < got.size(); ++k) {
     const float scale = sim.tensor(graph.outputs[k]).q.scale;
@@ -73,10 +68,23 @@ Int8Diff compare_int8(const Graph& graph, const Weights& weights, const std::vec
     d.rel_l2 = std::max(d.rel_l2, rel_l2(got[k], expected[k]));
   }
   d.differing = total ? static_cast<double>(differing) / static_cast<double>(total) : 0;
-#else
-  (void)graph, (void)weights, (void)inputs;
-#endif
   return d;
+}
+
+// The simulation once, then the cpu backend with each requantisation.
+std::vector<Int8Diff> compare_int8(const Graph& graph, const Weights& weights, const std::vector<Tensor>& inputs,
+                                   const std::vector<std::string>& requantize = {"onednn"}) {
+  std::vector<Int8Diff> r;
+  edgetpu::CalibrationSettings settings;
+  settings.samples = 1;
+  edgetpu::QuantizedProgram sim(graph, weights, edgetpu::calibrate(graph, weights, settings));
+  const auto expected = sim.run(inputs);
+  for (const auto& mode : requantize) {
+    const auto exe = make_cpu_backend()->compile(graph, weights, int8_options(mode));
+    r.push_back(diff(graph, sim, expected, exe->run(inputs)));
+    r.back().info = exe->info();
+  }
+  return r;
 }
 
 template <class Build>
@@ -84,7 +92,7 @@ Int8Diff check_graph_int8(const std::string& label, Build&& build, std::uint64_t
   GraphBuilder g(label);
   build(g);
   const Graph graph = g.finish();
-  const Int8Diff d = compare_int8(graph, init_weights(graph, seed), random_inputs(graph, seed + 1));
+  const Int8Diff d = compare_int8(graph, init_weights(graph, seed), random_inputs(graph, seed + 1)).front();
   std::printf("[int8] %-52s max %lld LSB, %.4f%% of elements differ\n", label.c_str(), static_cast<long long>(d.max_lsb),
               100 * d.differing);
   return d;
@@ -180,37 +188,56 @@ TEST(CpuInt8, ConvolutionFeedingHostSteps) {
   EXPECT_LT(d.differing, 0.05);
 }
 
-// Measured on the seeded weights and test image (see the file comment): placeholder.
-constexpr std::int64_t kModelMaxLsb = 1000;
-constexpr double kModelDiffering = 1.0;
+struct ModelCase {
+  Graph graph;
+  Weights weights;
+  std::vector<Tensor> inputs;
+};
+ModelCase model(const std::string& name) {
+  const auto registry = make_workload_registry();
+  const Workload& w = registry.get(name);
+  const Graph graph = w.build({});
+  auto folded = fold_batch_norm(graph, w.make_weights(graph, 1));
+  return {std::move(folded.graph), std::move(folded.weights), w.make_inputs(graph, 2)};
+}
+const char* const kMobileDets[] = {"mobiledet-cpu", "mobiledet-edgetpu", "mobiledet-dsp", "mobiledet-gpu"};
 
+// With TFLite's requantisation on the host ("tflite"), the whole graph is bit-exact:
+// layouts, zero points, weight compensation and every host step agree with the simulation.
+//
+// With oneDNN's requantisation ("onednn", the default, what is timed), each layer is within
+// 1 LSB (OneLayerIsWithinOneLsb), and the 1-LSB differences of ~0.1% of the elements of
+// every layer spread through the following ones: at the outputs most elements differ by a
+// few LSBs. Measured (seeded weights, test image, 1 calibration sample, this build): max
+// 8-18 LSB, 65-83% of the elements differ, rel L2 against the simulation 0.08 (dsp) to
+// 0.55 (cpu): the same order as each model's int8-against-fp32 error, which measures the
+// model's sensitivity to rounding, not a defect. The bounds leave a margin over those.
 TEST(CpuInt8, MobileDets) {
   EB_REQUIRE_INT8();
-  const auto registry = make_workload_registry();
-  for (const char* name : {"mobiledet-cpu", "mobiledet-edgetpu", "mobiledet-dsp", "mobiledet-gpu"}) {
-    const Workload& w = registry.get(name);
-    const Graph graph = w.build({});
-    const auto folded = fold_batch_norm(graph, w.make_weights(graph, 1));
-    const Int8Diff d = compare_int8(folded.graph, folded.weights, w.make_inputs(graph, 2));
-    std::printf("[int8] %-20s max %lld LSB, %.4f%% of output elements differ, rel_l2 %.3e\n", name,
-                static_cast<long long>(d.max_lsb), 100 * d.differing, d.rel_l2);
-    EXPECT_EQ(d.info.at("precision"), "int8") << name;
-    EXPECT_EQ(d.info.at("int8.fp32_ops"), "none") << name;
-    EXPECT_EQ(d.info.at("implementations.int8/conv2d").find("ref"), std::string::npos) << name;
-    EXPECT_LE(d.max_lsb, kModelMaxLsb) << name;
-    EXPECT_LT(d.differing, kModelDiffering) << name;
+  for (const char* name : kMobileDets) {
+    const ModelCase m = model(name);
+    const auto d = compare_int8(m.graph, m.weights, m.inputs, {"tflite", "onednn"});
+    std::printf("[int8] %-18s tflite requantisation: max %lld LSB | onednn: max %lld LSB, %.2f%% of output elements "
+                "differ, rel_l2 %.3e\n",
+                name, static_cast<long long>(d[0].max_lsb), static_cast<long long>(d[1].max_lsb), 100 * d[1].differing,
+                d[1].rel_l2);
+    EXPECT_EQ(d[0].max_lsb, 0) << name;
+    for (const Int8Diff& x : d) {
+      EXPECT_EQ(x.info.at("precision"), "int8") << name;
+      EXPECT_EQ(x.info.at("int8.fp32_ops"), "none") << name;
+      EXPECT_EQ(x.info.at("implementations.int8/conv2d").find("ref"), std::string::npos) << name;
+    }
+    EXPECT_LE(d[1].max_lsb, 32) << name;
+    EXPECT_LT(d[1].rel_l2, 0.8) << name;
   }
 }
 
 TEST(CpuInt8, GraphWithoutInt8FormIsRefusedWithTheReason) {
   EB_REQUIRE_INT8();
 #ifdef EB_HAVE_CPU
-  const auto registry = make_workload_registry();
-  const Workload& w = registry.get("m3vit-backbone");
-  const Graph graph = w.build({});
-  const auto folded = fold_batch_norm(graph, w.make_weights(graph, 1));
+  const ModelCase m = model("m3vit-backbone");
   try {
-    (void)make_cpu_backend()->compile(folded.graph, folded.weights, int8_options());
+    (void)make_cpu_backend()->compile(m.graph, m.weights, int8_options());
     FAIL() << "compiled";
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("no int8 form"), std::string::npos) << e.what();
