@@ -1,11 +1,13 @@
 #include "backends/cpu/int8_lowering.h"
 
 #include <algorithm>
+#include <array>
 #include <numeric>
 #include <optional>
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <omp.h>
 
 #include "backends/cpu/layouts.h"
 #include "backends/edgetpu/fixed_point.h"
@@ -85,6 +87,19 @@ BroadcastIndex broadcast_index(const Shape& ys, const md_t& out_md, const Shape&
 
 std::int8_t clamp8(std::int32_t v) { return static_cast<std::int8_t>(std::clamp(v, -128, 127)); }
 
+// Runs f(lo, hi) over [0, n) split across the OpenMP threads of the step (one range, on
+// the calling thread, below 16 K elements, where a parallel region costs more than it saves).
+template <class F>
+void split(std::int64_t n, const F& f) {
+  if (n < 16 * 1024 || omp_get_max_threads() == 1) return f(std::int64_t{0}, n);
+#pragma omp parallel
+  {
+    const std::int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+    const std::int64_t lo = n * t / nt, hi = n * (t + 1) / nt;
+    if (lo < hi) f(lo, hi);
+  }
+}
+
 class Lowerer {
  public:
   Lowerer(Builder& b, const edgetpu::QuantizedProgram& qp, Int8Requantize requantize)
@@ -99,7 +114,9 @@ class Lowerer {
                    const auto* xp = reinterpret_cast<const float*>(bd.address(x));
                    auto* yp = reinterpret_cast<std::int8_t*>(bd.address(y));
                    return [xp, yp, n, q](const RunEnv&) {
-                     for (std::size_t k = 0; k < n; ++k) yp[k] = edgetpu::quantize_value(xp[k], q);
+                     split(static_cast<std::int64_t>(n), [&](std::int64_t lo, std::int64_t hi) {
+                       for (std::int64_t k = lo; k < hi; ++k) yp[k] = edgetpu::quantize_value(xp[k], q);
+                     });
                    };
                  }});
     ++host_["quantize"];
@@ -115,7 +132,9 @@ class Lowerer {
                    const auto* xp = reinterpret_cast<const std::int8_t*>(bd.address(x));
                    auto* yp = reinterpret_cast<float*>(bd.address(y));
                    return [xp, yp, n, q](const RunEnv&) {
-                     for (std::size_t k = 0; k < n; ++k) yp[k] = edgetpu::dequantize_value(xp[k], q);
+                     split(static_cast<std::int64_t>(n), [&](std::int64_t lo, std::int64_t hi) {
+                       for (std::int64_t k = lo; k < hi; ++k) yp[k] = edgetpu::dequantize_value(xp[k], q);
+                     });
                    };
                  }});
     ++host_["dequantize"];
@@ -194,16 +213,25 @@ class Lowerer {
   void define(const std::string& name, const Value& v) { b_.define(key(name), v); }
 
   using UnaryKernel = std::function<void(std::span<const std::int8_t>, std::span<std::int8_t>)>;
-  // An element-wise host step: the output keeps the input's (dense) layout.
-  void unary(const LoweredOp& op, const std::string& what, UnaryKernel f) {
+  // An element-wise host step: the output keeps the input's (dense) layout. Its result
+  // depends on the input value alone, so the edgetpu kernel is run once, at compile time,
+  // on all 256 int8 values, and the step looks its table up: bit-exact by construction.
+  void unary(const LoweredOp& op, const std::string& what, const UnaryKernel& kernel) {
     const Value x = val(op.inputs[0]);
     (void)strides_of(x.md);
     const Value y = b_.fresh(x.md);
-    const auto n = static_cast<std::size_t>(numel(t(op.output).shape));
-    b_.add_step({op.node, "int8/" + what, {x, y}, [x, y, n, f = std::move(f)](const Binding& bd) -> Runner {
+    const auto n = static_cast<std::int64_t>(numel(t(op.output).shape));
+    std::array<std::int8_t, 256> all{}, table{};
+    for (int v = 0; v < 256; ++v) all[static_cast<std::size_t>(v)] = static_cast<std::int8_t>(v - 128);
+    kernel(all, table);
+    b_.add_step({op.node, "int8/" + what, {x, y}, [x, y, n, table](const Binding& bd) -> Runner {
                    const auto* xp = reinterpret_cast<const std::int8_t*>(bd.address(x));
                    auto* yp = reinterpret_cast<std::int8_t*>(bd.address(y));
-                   return [xp, yp, n, f](const RunEnv&) { f({xp, n}, {yp, n}); };
+                   return [xp, yp, n, table](const RunEnv&) {
+                     split(n, [&](std::int64_t lo, std::int64_t hi) {
+                       for (std::int64_t i = lo; i < hi; ++i) yp[i] = table[static_cast<std::size_t>(xp[i] + 128)];
+                     });
+                   };
                  }});
     ++host_[what];
     define(op.output, y);
@@ -222,25 +250,47 @@ class Lowerer {
     if (tb.shape == ty.shape && bv.md != y_md) bv = b_.as(key(op.inputs[1]), y_md);
     auto idx = std::make_shared<BroadcastIndex>(broadcast_index(ty.shape, y_md, ta.shape, a.md, tb.shape, bv.md));
     const Value y = b_.fresh(y_md);
-    const auto na = static_cast<std::size_t>(numel(ta.shape)), nb = static_cast<std::size_t>(numel(tb.shape)),
-               ny = static_cast<std::size_t>(numel(ty.shape));
-    std::function<void(const std::int8_t*, const std::int8_t*, std::int8_t*)> f;
-    if (add) {
-      const auto q = edgetpu::prepare_add(ta.q, tb.q, ty.q);
-      f = [q, idx, na, nb, ny](const std::int8_t* ap, const std::int8_t* bp, std::int8_t* yp) {
-        edgetpu::add_int8({ap, na}, idx->a, {bp, nb}, idx->b, q, {yp, ny});
-      };
-    } else {
-      const auto q = edgetpu::prepare_mul(ta.q, tb.q, ty.q);
-      f = [q, idx, na, nb, ny](const std::int8_t* ap, const std::int8_t* bp, std::int8_t* yp) {
-        edgetpu::mul_int8({ap, na}, idx->a, {bp, nb}, idx->b, q, {yp, ny});
-      };
+    const auto ny = static_cast<std::int64_t>(numel(ty.shape));
+    // The result depends on the two input values alone: the edgetpu kernel is run once on
+    // all 65536 pairs, and the step looks its 64 KiB table up (bit-exact by construction).
+    auto table = std::make_shared<std::vector<std::int8_t>>(65536);
+    {
+      std::vector<std::int8_t> av(65536), bvals(256);
+      std::vector<std::int64_t> ai(65536), bi(65536);
+      for (int v = 0; v < 256; ++v) bvals[static_cast<std::size_t>(v)] = static_cast<std::int8_t>(v - 128);
+      for (std::size_t i = 0; i < 65536; ++i) {
+        av[i] = static_cast<std::int8_t>(static_cast<int>(i >> 8) - 128);
+        ai[i] = static_cast<std::int64_t>(i);
+        bi[i] = static_cast<std::int64_t>(i & 255);
+      }
+      if (add)
+        edgetpu::add_int8(av, ai, bvals, bi, edgetpu::prepare_add(ta.q, tb.q, ty.q), *table);
+      else
+        edgetpu::mul_int8(av, ai, bvals, bi, edgetpu::prepare_mul(ta.q, tb.q, ty.q), *table);
     }
-    b_.add_step({op.node, add ? "int8/add" : "int8/mul", {a, bv, y}, [a, bv, y, f](const Binding& bd) -> Runner {
+    // An operand read in the output's order needs no index table.
+    const auto identity = [ny](const std::vector<std::int64_t>& v) {
+      for (std::int64_t i = 0; i < ny; ++i)
+        if (v[static_cast<std::size_t>(i)] != i) return false;
+      return true;
+    };
+    if (identity(idx->a)) idx->a.clear();
+    if (identity(idx->b)) idx->b.clear();
+    b_.add_step({op.node, add ? "int8/add" : "int8/mul", {a, bv, y}, [a, bv, y, idx, table, ny](const Binding& bd) -> Runner {
                    const auto* ap = reinterpret_cast<const std::int8_t*>(bd.address(a));
                    const auto* bp = reinterpret_cast<const std::int8_t*>(bd.address(bv));
                    auto* yp = reinterpret_cast<std::int8_t*>(bd.address(y));
-                   return [ap, bp, yp, f](const RunEnv&) { f(ap, bp, yp); };
+                   return [ap, bp, yp, idx, table, ny](const RunEnv&) {
+                     const std::int8_t* tp = table->data();
+                     const std::int64_t* ai = idx->a.empty() ? nullptr : idx->a.data();
+                     const std::int64_t* bi = idx->b.empty() ? nullptr : idx->b.data();
+                     split(ny, [&](std::int64_t lo, std::int64_t hi) {
+                       for (std::int64_t i = lo; i < hi; ++i) {
+                         const int va = ap[ai ? ai[i] : i] + 128, vb = bp[bi ? bi[i] : i] + 128;
+                         yp[i] = tp[(va << 8) | vb];
+                       }
+                     });
+                   };
                  }});
     ++host_[add ? "add" : "mul"];
     define(op.output, y);
@@ -393,13 +443,15 @@ class Lowerer {
                    return [ap, yp, w, n, channels](const RunEnv&) {
                      const edgetpu::ConvQuant& q = w->q;
                      const bool bias = !w->bias.empty();
-#pragma omp parallel for schedule(static)
-                     for (std::int64_t i = 0; i < n; ++i) {
-                       const auto c = static_cast<std::size_t>(i % channels);
-                       const std::int32_t v = ap[i] + (bias ? w->bias[c] : 0);
-                       const std::int32_t r = edgetpu::fx::multiply_by_quantized_multiplier(v, q.multipliers[c]) + q.output_zero_point;
-                       yp[i] = static_cast<std::int8_t>(std::clamp(r, q.clamp.min, q.clamp.max));
-                     }
+                     split(n, [&](std::int64_t lo, std::int64_t hi) {
+                       for (std::int64_t i = lo; i < hi; ++i) {
+                         const auto c = static_cast<std::size_t>(i % channels);
+                         const std::int32_t v = ap[i] + (bias ? w->bias[c] : 0);
+                         const std::int32_t r =
+                             edgetpu::fx::multiply_by_quantized_multiplier(v, q.multipliers[c]) + q.output_zero_point;
+                         yp[i] = static_cast<std::int8_t>(std::clamp(r, q.clamp.min, q.clamp.max));
+                       }
+                     });
                    };
                  }});
     ++host_["requantize_tflite"];
