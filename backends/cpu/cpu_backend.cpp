@@ -126,11 +126,13 @@ class CpuBackend final : public Backend {
       return {Precision::fp32};
     }
   }
-  // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts).
+  // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts); int8
+  // takes cpu.int8.requantize and the edgetpu backend's calibration settings.
   void check_options(const CompileOptions& options) const override {
     if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) (void)parse_tdp(it->second);
     if (const auto it = options.extra.find("cpu.int8.requantize"); it != options.extra.end())
       (void)cpu::parse_int8_requantize(it->second);
+    if (options.precision == Precision::int8) (void)edgetpu::CalibrationSettings::from_options(options.extra);
   }
   PowerModelUse power_model_use(const CompileOptions& options) const override {
     return options.extra.contains("cpu.tdp_watts") ? PowerModelUse::wall_time : PowerModelUse::none;

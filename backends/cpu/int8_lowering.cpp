@@ -7,8 +7,8 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <omp.h>
 
+#include "backends/cpu/int8_tables.h"
 #include "backends/cpu/layouts.h"
 #include "backends/edgetpu/fixed_point.h"
 #include "backends/edgetpu/kernels.h"
@@ -19,6 +19,7 @@ namespace {
 
 using dnnl::memory;
 using edgetpu::LoweredOp;
+using edgetpu::QParams;
 using edgetpu::QTensor;
 constexpr auto s8 = memory::data_type::s8;
 constexpr auto s32 = memory::data_type::s32;
@@ -29,75 +30,11 @@ constexpr std::int64_t kSerialConvMacs = 128 * 1024;
 
 md_t plain_s8(const Shape& s) { return Builder::plain_desc(s, s8); }
 
+std::int8_t clamp8(std::int32_t v) { return static_cast<std::int8_t>(std::clamp(v, -128, 127)); }
+
 template <class T>
 std::span<const std::byte> bytes_of(const std::vector<T>& v) {
   return std::as_bytes(std::span<const T>(v));
-}
-
-// The strides of a dense (unblocked) descriptor, in elements.
-std::vector<std::int64_t> strides_of(const md_t& md) {
-  if (md.data.format_kind != dnnl_blocked || md.data.format_desc.blocking.inner_nblks != 0)
-    throw std::logic_error("cpu backend int8: a host step met a blocked layout");
-  const auto& st = md.data.format_desc.blocking.strides;
-  return {st, st + md.data.ndims};
-}
-
-// For each element of the output (dense in `out_md`, walked in memory order), the element
-// of each operand it reads under NumPy broadcasting (operand dimensions aligned right;
-// extent-1 dimensions broadcast).
-struct BroadcastIndex {
-  std::vector<std::int64_t> a, b;
-};
-BroadcastIndex broadcast_index(const Shape& ys, const md_t& out_md, const Shape& as, const md_t& a_md, const Shape& bs,
-                               const md_t& b_md) {
-  const std::size_t rank = ys.size();
-  const auto operand_strides = [rank](const Shape& s, const md_t& md) {
-    std::vector<std::int64_t> st(rank, 0);
-    const auto own = strides_of(md);
-    for (std::size_t d = 0; d < s.size(); ++d)
-      if (s[d] != 1) st[rank - s.size() + d] = own[d];
-    return st;
-  };
-  const auto ast = operand_strides(as, a_md), bst = operand_strides(bs, b_md);
-  const auto yst = strides_of(out_md);
-  std::vector<std::size_t> order(rank);  // outermost first
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) { return yst[x] > yst[y]; });
-  const auto n = static_cast<std::size_t>(numel(ys));
-  BroadcastIndex idx;
-  idx.a.reserve(n);
-  idx.b.reserve(n);
-  std::vector<std::int64_t> pos(rank, 0);
-  std::int64_t ao = 0, bo = 0, yo = 0;
-  for (std::size_t i = 0; i < n; ++i) {
-    if (yo != static_cast<std::int64_t>(i)) throw std::logic_error("cpu backend int8: output of a host step is not dense");
-    idx.a.push_back(ao);
-    idx.b.push_back(bo);
-    for (std::size_t k = rank; k-- > 0;) {  // odometer, innermost dimension fastest
-      const std::size_t d = order[k];
-      ++pos[d];
-      ao += ast[d], bo += bst[d], yo += yst[d];
-      if (pos[d] < ys[d]) break;
-      ao -= ast[d] * pos[d], bo -= bst[d] * pos[d], yo -= yst[d] * pos[d];
-      pos[d] = 0;
-    }
-  }
-  return idx;
-}
-
-std::int8_t clamp8(std::int32_t v) { return static_cast<std::int8_t>(std::clamp(v, -128, 127)); }
-
-// Runs f(lo, hi) over [0, n) split across the OpenMP threads of the step (one range, on
-// the calling thread, below 16 K elements, where a parallel region costs more than it saves).
-template <class F>
-void split(std::int64_t n, const F& f) {
-  if (n < 16 * 1024 || omp_get_max_threads() == 1) return f(std::int64_t{0}, n);
-#pragma omp parallel
-  {
-    const std::int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    const std::int64_t lo = n * t / nt, hi = n * (t + 1) / nt;
-    if (lo < hi) f(lo, hi);
-  }
 }
 
 class Lowerer {
@@ -212,18 +149,14 @@ class Lowerer {
   }
   void define(const std::string& name, const Value& v) { b_.define(key(name), v); }
 
-  using UnaryKernel = std::function<void(std::span<const std::int8_t>, std::span<std::int8_t>)>;
-  // An element-wise host step: the output keeps the input's (dense) layout. Its result
-  // depends on the input value alone, so the edgetpu kernel is run once, at compile time,
-  // on all 256 int8 values, and the step looks its table up: bit-exact by construction.
+  // An element-wise host step: the output keeps the input's (dense) layout; the step looks
+  // up the kernel's table (int8_tables.h).
   void unary(const LoweredOp& op, const std::string& what, const UnaryKernel& kernel) {
     const Value x = val(op.inputs[0]);
     (void)strides_of(x.md);
     const Value y = b_.fresh(x.md);
     const auto n = static_cast<std::int64_t>(numel(t(op.output).shape));
-    std::array<std::int8_t, 256> all{}, table{};
-    for (int v = 0; v < 256; ++v) all[static_cast<std::size_t>(v)] = static_cast<std::int8_t>(v - 128);
-    kernel(all, table);
+    const Int8Table table = tabulate(kernel);
     b_.add_step({op.node, "int8/" + what, {x, y}, [x, y, n, table](const Binding& bd) -> Runner {
                    const auto* xp = reinterpret_cast<const std::int8_t*>(bd.address(x));
                    auto* yp = reinterpret_cast<std::int8_t*>(bd.address(y));
@@ -251,31 +184,15 @@ class Lowerer {
     auto idx = std::make_shared<BroadcastIndex>(broadcast_index(ty.shape, y_md, ta.shape, a.md, tb.shape, bv.md));
     const Value y = b_.fresh(y_md);
     const auto ny = static_cast<std::int64_t>(numel(ty.shape));
-    // The result depends on the two input values alone: the edgetpu kernel is run once on
-    // all 65536 pairs, and the step looks its 64 KiB table up (bit-exact by construction).
-    auto table = std::make_shared<std::vector<std::int8_t>>(65536);
-    {
-      std::vector<std::int8_t> av(65536), bvals(256);
-      std::vector<std::int64_t> ai(65536), bi(65536);
-      for (int v = 0; v < 256; ++v) bvals[static_cast<std::size_t>(v)] = static_cast<std::int8_t>(v - 128);
-      for (std::size_t i = 0; i < 65536; ++i) {
-        av[i] = static_cast<std::int8_t>(static_cast<int>(i >> 8) - 128);
-        ai[i] = static_cast<std::int64_t>(i);
-        bi[i] = static_cast<std::int64_t>(i & 255);
-      }
-      if (add)
-        edgetpu::add_int8(av, ai, bvals, bi, edgetpu::prepare_add(ta.q, tb.q, ty.q), *table);
-      else
-        edgetpu::mul_int8(av, ai, bvals, bi, edgetpu::prepare_mul(ta.q, tb.q, ty.q), *table);
-    }
-    // An operand read in the output's order needs no index table.
-    const auto identity = [ny](const std::vector<std::int64_t>& v) {
-      for (std::int64_t i = 0; i < ny; ++i)
-        if (v[static_cast<std::size_t>(i)] != i) return false;
-      return true;
-    };
-    if (identity(idx->a)) idx->a.clear();
-    if (identity(idx->b)) idx->b.clear();
+    // The result depends on the two input values alone (int8_tables.h).
+    const QParams qa = ta.q, qb = tb.q, qy = ty.q;
+    auto table = std::make_shared<const std::vector<std::int8_t>>(tabulate_pairs(
+        add ? PairKernel([&](auto a8, auto ai, auto b8, auto bi, auto y8) {
+          edgetpu::add_int8(a8, ai, b8, bi, edgetpu::prepare_add(qa, qb, qy), y8);
+        })
+            : PairKernel([&](auto a8, auto ai, auto b8, auto bi, auto y8) {
+                edgetpu::mul_int8(a8, ai, b8, bi, edgetpu::prepare_mul(qa, qb, qy), y8);
+              })));
     b_.add_step({op.node, add ? "int8/add" : "int8/mul", {a, bv, y}, [a, bv, y, idx, table, ny](const Binding& bd) -> Runner {
                    const auto* ap = reinterpret_cast<const std::int8_t*>(bd.address(a));
                    const auto* bp = reinterpret_cast<const std::int8_t*>(bd.address(bv));

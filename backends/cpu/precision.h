@@ -9,7 +9,7 @@
 //
 //   bf16  convolutions, linear layers and matmuls read bf16 sources and weights, accumulate
 //         in f32 and write f32; every other operator and the graph's interface stay f32.
-//   int8  the edgetpu backend's quantised graph (int8_program.h).
+//   int8  the edgetpu backend's quantised graph on oneDNN int8 primitives (int8_lowering.h).
 #pragma once
 
 #include <string>
