@@ -85,7 +85,7 @@ Bf16Run run_bf16(const Graph& graph, const Weights& weights, const std::vector<T
   return r;
 }
 
-void check(const std::string& label, const Graph& graph, const Weights& weights, const std::vector<Tensor>& inputs) {
+void check_bf16(const std::string& label, const Graph& graph, const Weights& weights, const std::vector<Tensor>& inputs) {
   const Bf16Run r = run_bf16(graph, weights, inputs);
   std::printf("[bf16] %-40s rel_l2 %.3e  (weights+inputs rounded: %.3e, bound %.3e)\n", label.c_str(), r.error,
               r.weights_error, 3 * r.weights_error);
@@ -119,7 +119,7 @@ TEST(CpuBf16, SmallNetwork) {
   const auto t = g.add(OpKind::reshape, ReshapeAttrs{{2, 13, 1}}, {l}, "col");
   g.output(g.add(OpKind::matmul, MatmulAttrs{}, {t, g.add(OpKind::reshape, ReshapeAttrs{{2, 1, 13}}, {l}, "row")}, "outer"));
   const Graph graph = g.finish();
-  check("conv, depthwise, residual, linear, matmul", graph, init_weights(graph, 3), random_inputs(graph, 4));
+  check_bf16("conv, depthwise, residual, linear, matmul", graph, init_weights(graph, 3), random_inputs(graph, 4));
 }
 
 TEST(CpuBf16, Models) {
@@ -129,7 +129,7 @@ TEST(CpuBf16, Models) {
     const Workload& w = registry.get(name);
     const Graph graph = w.build({});
     const auto folded = fold_batch_norm(graph, w.make_weights(graph, 1));
-    check(name, folded.graph, folded.weights, w.make_inputs(graph, 2));
+    check_bf16(name, folded.graph, folded.weights, w.make_inputs(graph, 2));
   }
 }
 

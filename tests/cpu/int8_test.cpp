@@ -52,7 +52,7 @@ CompileOptions int8_options(const std::string& requantize = "onednn") {
 }
 
 // The cpu's outputs against the simulation's, in LSBs of each output's scale.
-Int8Diff diff(const Graph& graph, const edgetpu::QuantizedProgram& sim, const std::vector<Tensor>& expected,
+Int8Diff lsb_diff(const Graph& graph, const edgetpu::QuantizedProgram& sim, const std::vector<Tensor>& expected,
               const std::vector<Tensor>& got) {
   Int8Diff d;
   std::size_t total = 0, differing = 0;
@@ -81,7 +81,7 @@ std::vector<Int8Diff> compare_int8(const Graph& graph, const Weights& weights, c
   const auto expected = sim.run(inputs);
   for (const auto& mode : requantize) {
     const auto exe = make_cpu_backend()->compile(graph, weights, int8_options(mode));
-    r.push_back(diff(graph, sim, expected, exe->run(inputs)));
+    r.push_back(lsb_diff(graph, sim, expected, exe->run(inputs)));
     r.back().info = exe->info();
   }
   return r;
@@ -109,7 +109,7 @@ Conv2dAttrs conv_attrs(int stride, std::array<int, 4> pad, int groups, Activatio
   return a;
 }
 
-std::string conv(GraphBuilder& g, const std::string& name, const std::string& x, std::int64_t out, std::int64_t k,
+std::string int8_conv(GraphBuilder& g, const std::string& name, const std::string& x, std::int64_t out, std::int64_t k,
                  const Conv2dAttrs& a) {
   const Shape& xs = g.shape(x);
   std::vector<std::string> in{x, g.weight(name + ".w", {out, xs[1] / a.groups, k, k}, uniform())};
@@ -136,7 +136,7 @@ TEST(CpuInt8, OneLayerIsWithinOneLsb) {
       {"conv 1x1 33->65", {1, 33, 10, 10}, 65, 1, conv_attrs(1, {0, 0, 0, 0}, 1, Activation::none)},
   };
   for (const auto& c : cases) {
-    const Int8Diff d = check_graph_int8(c.label, [&](GraphBuilder& g) { g.output(conv(g, "y", g.input("x", c.x), c.out, c.k, c.a)); });
+    const Int8Diff d = check_graph_int8(c.label, [&](GraphBuilder& g) { g.output(int8_conv(g, "y", g.input("x", c.x), c.out, c.k, c.a)); });
     EXPECT_LE(d.max_lsb, 1) << c.label;
     EXPECT_LT(d.differing, 0.02) << c.label;
   }
@@ -177,7 +177,7 @@ TEST(CpuInt8, ConvolutionFeedingHostSteps) {
   EB_REQUIRE_INT8();
   const Int8Diff d = check_graph_int8("conv + SE + residual + pool", [](GraphBuilder& g) {
     const auto x = g.input("x", {1, 8, 9, 11});
-    const auto c = conv(g, "c", x, 8, 3, conv_attrs(1, {1, 1, 1, 1}, 1, Activation::relu6));
+    const auto c = int8_conv(g, "c", x, 8, 3, conv_attrs(1, {1, 1, 1, 1}, 1, Activation::relu6));
     const auto p = g.add(OpKind::global_avg_pool, NoAttrs{}, {c}, "pool");
     const auto gate = g.add(OpKind::sigmoid, NoAttrs{}, {p}, "gate");
     const auto m = g.add(OpKind::mul, NoAttrs{}, {c, gate}, "se");
@@ -193,7 +193,7 @@ struct ModelCase {
   Weights weights;
   std::vector<Tensor> inputs;
 };
-ModelCase model(const std::string& name) {
+ModelCase int8_model(const std::string& name) {
   const auto registry = make_workload_registry();
   const Workload& w = registry.get(name);
   const Graph graph = w.build({});
@@ -215,7 +215,7 @@ const char* const kMobileDets[] = {"mobiledet-cpu", "mobiledet-edgetpu", "mobile
 TEST(CpuInt8, MobileDets) {
   EB_REQUIRE_INT8();
   for (const char* name : kMobileDets) {
-    const ModelCase m = model(name);
+    const ModelCase m = int8_model(name);
     const auto d = compare_int8(m.graph, m.weights, m.inputs, {"tflite", "onednn"});
     std::printf("[int8] %-18s tflite requantisation: max %lld LSB | onednn: max %lld LSB, %.2f%% of output elements "
                 "differ, rel_l2 %.3e\n",
@@ -235,7 +235,7 @@ TEST(CpuInt8, MobileDets) {
 TEST(CpuInt8, GraphWithoutInt8FormIsRefusedWithTheReason) {
   EB_REQUIRE_INT8();
 #ifdef EB_HAVE_CPU
-  const ModelCase m = model("m3vit-backbone");
+  const ModelCase m = int8_model("m3vit-backbone");
   try {
     (void)make_cpu_backend()->compile(m.graph, m.weights, int8_options());
     FAIL() << "compiled";
