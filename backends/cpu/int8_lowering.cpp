@@ -201,6 +201,19 @@ class Lowerer {
                      const std::int8_t* tp = table->data();
                      const std::int64_t* ai = idx->a.empty() ? nullptr : idx->a.data();
                      const std::int64_t* bi = idx->b.empty() ? nullptr : idx->b.data();
+                     const std::int64_t period = idx->a_period ? idx->a_period : idx->b_period;
+                     if ((idx->a_period != 0) != (idx->b_period != 0) && !ai && !bi) {  // one operand per channel: row by row
+                       const bool gate_b = idx->b_period != 0;
+                       split(ny / period, [&](std::int64_t lo, std::int64_t hi) {
+                         for (std::int64_t r = lo; r < hi; ++r) {
+                           const std::int64_t at = r * period, gate = (at / idx->block) * period;
+                           const std::int8_t* pa = gate_b ? ap + at : ap + gate;
+                           const std::int8_t* pb = gate_b ? bp + gate : bp + at;
+                           for (std::int64_t c = 0; c < period; ++c) yp[at + c] = tp[((pa[c] + 128) << 8) | (pb[c] + 128)];
+                         }
+                       });
+                       return;
+                     }
                      split(ny, [&](std::int64_t lo, std::int64_t hi) {
                        for (std::int64_t i = lo; i < hi; ++i) {
                          const int va = ap[ai ? ai[i] : i] + 128, vb = bp[bi ? bi[i] : i] + 128;

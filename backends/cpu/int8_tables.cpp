@@ -75,6 +75,21 @@ BroadcastIndex broadcast_index(const Shape& ys, const md_t& out_md, const Shape&
   };
   if (identity(idx.a)) idx.a.clear();
   if (identity(idx.b)) idx.b.clear();
+  // Per-channel broadcast: `period` elements per batch item, repeated over its `block`.
+  const std::int64_t batch = ys.empty() ? 1 : ys.front();
+  const auto per_channel = [&](const std::vector<std::int64_t>& v, const Shape& s) -> std::int64_t {
+    if (v.empty() || batch <= 0 || static_cast<std::int64_t>(n) % batch != 0) return 0;
+    const std::int64_t period = numel(s) / batch, block = static_cast<std::int64_t>(n) / batch;
+    if (period <= 0 || block % period != 0 || s.size() != ys.size() || s.front() != batch) return 0;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const auto k = static_cast<std::int64_t>(i);
+      if (v[i] != (k / block) * period + k % period) return 0;
+    }
+    idx.block = block;
+    return period;
+  };
+  if ((idx.a_period = per_channel(idx.a, as)) != 0) idx.a.clear();
+  if ((idx.b_period = per_channel(idx.b, bs)) != 0) idx.b.clear();
   return idx;
 }
 

@@ -39,9 +39,13 @@ std::vector<std::int64_t> strides_of(const md_t& md);
 // For each element of the output (dense in `out_md`, walked in memory order), the element
 // of each operand it reads under NumPy broadcasting (operand dimensions aligned right;
 // extent-1 dimensions broadcast). An operand read in the output's own order gets an empty
-// index (no table needed).
+// index (no table needed), and so does one broadcast per channel (a_period / b_period).
 struct BroadcastIndex {
   std::vector<std::int64_t> a, b;
+  // An operand broadcast per channel over a channels-last output (the squeeze-and-excite
+  // gate [N, C, 1, 1] against [N, C, H, W] in nhwc): its index is
+  // (i / block)·period + i % period, so it gets no table either (period 0: not so).
+  std::int64_t a_period = 0, b_period = 0, block = 0;
 };
 BroadcastIndex broadcast_index(const Shape& ys, const md_t& out_md, const Shape& as, const md_t& a_md, const Shape& bs,
                                const md_t& b_md);

@@ -176,7 +176,7 @@ TEST(CpuInt8, HostStepsAreBitExact) {
 TEST(CpuInt8, ConvolutionFeedingHostSteps) {
   EB_REQUIRE_INT8();
   const Int8Diff d = check_graph_int8("conv + SE + residual + pool", [](GraphBuilder& g) {
-    const auto x = g.input("x", {1, 8, 9, 11});
+    const auto x = g.input("x", {2, 8, 9, 11});  // batch 2: the gate is per image and channel
     const auto c = int8_conv(g, "c", x, 8, 3, conv_attrs(1, {1, 1, 1, 1}, 1, Activation::relu6));
     const auto p = g.add(OpKind::global_avg_pool, NoAttrs{}, {c}, "pool");
     const auto gate = g.add(OpKind::sigmoid, NoAttrs{}, {p}, "gate");
