@@ -192,11 +192,9 @@ Comparison compare(const std::vector<RecordView>& records, const CompareOptions&
           break;
         }
     } else {
+      // The CPU in fp32 when it ran several precisions (--baseline cpu:int8 picks another).
       for (auto& row : g.rows)
-        if (row.backend == "cpu") {
-          base = &row;
-          break;
-        }
+        if (row.backend == "cpu" && (!base || (base->precision != "fp32" && row.precision == "fp32"))) base = &row;
       if (!base) base = &g.rows.front();
     }
     if (base) {

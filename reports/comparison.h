@@ -20,7 +20,7 @@
 namespace eb::reports {
 
 struct CompareOptions {
-  std::string baseline;  // "cpu" or "cpu:fp32"; empty: cpu if present, else the first backend of each workload
+  std::string baseline;  // "cpu" or "cpu:int8"; empty: cpu (fp32 when it ran several) if present, else the first backend
   int resamples = kBootstrapResamples;
   std::uint64_t seed = kBootstrapSeed;
 };

@@ -16,7 +16,9 @@ const std::vector<PaperMatrix>& matrices() {
       {"edge-moe", "Edge-MoE (Sarkar et al., ICCAD 2023)", {"m3vit-backbone"}, {"edge-moe"}, {{"m3vit", "fpga"}}},
       {"mobiledet", "MobileDets (Xiong et al., CVPR 2021; TF1 detection zoo; Coral USB Accelerator)",
        {"mobiledet-cpu", "mobiledet-edgetpu", "mobiledet-dsp", "mobiledet-gpu", "ssd-mobilenet-v1", "ssd-mobilenet-v2"},
-       {"mobiledet", "coral"}},
+       {"mobiledet", "coral"},
+       {},
+       {{"cpu", Precision::int8}}},
       {"coral", "Coral Edge TPU benchmarks (USB Accelerator): the edgetpu timing model's fit anchors and held-out models",
        {"mobilenet-v1", "mobilenet-v2", "ssd-mobilenet-v1", "ssd-mobilenet-v2", "mobiledet-edgetpu"},
        {"coral"}},
@@ -54,10 +56,18 @@ std::string with_precision(const std::string& device, const std::string& precisi
   return precision.empty() ? device : device + ", " + precision;
 }
 
-const RecordView* find_record(const std::vector<RecordView>& ours, const std::string& workload, const std::string& backend) {
+// The record of `workload` on `backend`: the one in `precision` when there is one (cpu runs
+// fp32 and int8 for mobiledet; a published int8 figure is set beside the int8 one), else
+// the first.
+const RecordView* find_record(const std::vector<RecordView>& ours, const std::string& workload, const std::string& backend,
+                              const std::string& precision = "") {
+  const RecordView* first = nullptr;
   for (const auto& r : ours)
-    if (r.model == workload && r.backend == backend) return &r;
-  return nullptr;
+    if (r.model == workload && r.backend == backend) {
+      if (r.precision == precision) return &r;
+      if (!first) first = &r;
+    }
+  return first;
 }
 
 // "(+3.1% vs published)" — or "vs derived" for a figure computed from the source.
@@ -86,6 +96,9 @@ MaybeFigure datapath_p50(const RecordView& r) {
     if (p.name == "device") return p.p50_ns;
   return r.p50_ns;
 }
+
+// A published precision in our names ("uint8" is TFLite's older int8 scheme).
+std::string our_precision(const std::string& published) { return published == "uint8" ? "int8" : published; }
 
 // "auto,model" needs a power model for the backend; without one, plain "auto". A simulated
 // device (its time modeled) gets its model alone: the host's sensors would measure the
@@ -174,12 +187,12 @@ ReproducePlan plan_reproduction(const PaperMatrix& m, const ReproduceSettings& s
         plan.skipped.push_back(fmt::format("{}: not available here ({})", b->name(), b->probe().reason));
   // A system job keeps a backend that runs under half of the MACs: its figure is the
   // system's (device and host), set beside a published whole-system figure.
-  const auto add_job = [&](const std::string& w, const Backend* b, bool system_job) {
+  const auto add_job = [&](const std::string& w, const Backend* b, Precision precision, bool system_job) {
     bench::JobSpec spec;
     spec.model = w;
     spec.backend = std::string(b->name());
     spec.seed = s.seed;
-    spec.compile.precision = precision_for(*b);
+    spec.compile.precision = precision;
     spec.measure = reproduce_measure(s);
     spec.measure.whole_system = system_job;
     spec.samples = s.quick ? 1 : 2;
@@ -199,11 +212,24 @@ ReproducePlan plan_reproduction(const PaperMatrix& m, const ReproduceSettings& s
       plan.skipped.push_back(fmt::format("{}: {}", label, e.what()));
     }
   };
+  // Each backend's own precision, then the matrix's extra runs of it.
+  std::vector<std::pair<const Backend*, Precision>> runs;
+  for (const Backend* b : chosen) {
+    runs.emplace_back(b, precision_for(*b));
+    for (const auto& [name, precision] : m.also) {
+      if (b->name() != name) continue;
+      const auto ps = b->precisions();
+      if (std::find(ps.begin(), ps.end(), precision) != ps.end())
+        runs.emplace_back(b, precision);
+      else
+        plan.skipped.push_back(fmt::format("{} ({}): not on this host ({})", name, precision_name(precision), b->probe().device));
+    }
+  }
   for (const auto& w : m.workloads)
-    for (const Backend* b : chosen) add_job(w, b, false);
+    for (const auto& [b, precision] : runs) add_job(w, b, precision, false);
   for (const auto& [w, backend] : m.system_jobs)
     for (const Backend* b : chosen)
-      if (b->name() == backend) add_job(w, b, true);
+      if (b->name() == backend) add_job(w, b, precision_for(*b), true);
   return plan;
 }
 
@@ -284,7 +310,7 @@ SideBySide side_by_side(const PublishedSet& published, const std::vector<RecordV
       pub = fmt::format("{}{:g} ms{} {}", f.approximate ? "about " : "", f.value, f.basis == "derived" ? ", derived" : "",
                         ref(f.citation));
       const std::string backend = backend_for_device(f.device);
-      const RecordView* r = backend.empty() ? nullptr : find_record(ours, workload, backend);
+      const RecordView* r = backend.empty() ? nullptr : find_record(ours, workload, backend, our_precision(f.precision));
       const MaybeFigure dp = r ? datapath_p50(*r) : std::nullopt;
       if (dp) {
         ours_text = format_latency(dp) + " p50 datapath" + distance(dp->value * 1e-6, f);
@@ -299,7 +325,7 @@ SideBySide side_by_side(const PublishedSet& published, const std::vector<RecordV
       pub = fmt::format("{}{:g} ms{} {}", f.approximate ? "about " : "", f.value, f.basis == "derived" ? ", derived" : "",
                         ref(f.citation));
       const std::string backend = backend_for_device(f.device);
-      const RecordView* r = backend.empty() ? nullptr : find_record(ours, workload, backend);
+      const RecordView* r = backend.empty() ? nullptr : find_record(ours, workload, backend, our_precision(f.precision));
       std::string label = "latency";
       if (r) {
         ours_text = format_latency(r->p50_ns) + " p50";

@@ -9,7 +9,8 @@
 //              2.24x vs GPU and 4.90x vs CPU, ~59 ms per frame of the demo on a ZCU102 at
 //              300 MHz (beside our system time and its parts); derived: ~5.2 M cycles of
 //              ideal compute (beside our modeled datapath time).
-//   mobiledet  mobiledet-cpu, -edgetpu, -dsp, -gpu and the SSD MobileNet v1/v2 baselines;
+//   mobiledet  mobiledet-cpu, -edgetpu, -dsp, -gpu and the SSD MobileNet v1/v2 baselines,
+//              on the cpu backend in fp32 and int8 (the Edge TPU's quantised graph);
 //              published: latency on Pixel phones (and a Jetson for -gpu), COCO mAP, and
 //              Coral's USB Accelerator latencies (data/published/coral.json) — the
 //              like-for-like rows of the edgetpu model, with its error.
@@ -47,6 +48,10 @@ struct PaperMatrix {
   // falls back to the host — a published whole-system figure (device and host) to set
   // our system time beside.
   std::vector<std::pair<std::string, std::string>> system_jobs = {};
+  // Runs besides each backend's own precision (fp32, or the one it has): mobiledet adds
+  // cpu int8, so that the accelerators' int8 figures have a CPU at the same precision
+  // (skipped with the reason where the CPU has no int8 kernels).
+  std::vector<std::pair<std::string, Precision>> also = {};
 };
 
 // The figures of every file of m.published, the first file's replaced by `own` when given

@@ -32,12 +32,12 @@ std::byte* Binding::address(const Value& v) const {
 
 dnnl::memory Binding::memory(const Value& v) const { return {v.md, engine_, address(v)}; }
 
-md_t Builder::plain_desc(const Shape& shape) {
+md_t Builder::plain_desc(const Shape& shape, memory::data_type type) {
   memory::dims dims(shape.begin(), shape.end());
   if (dims.empty()) dims.push_back(1);  // a scalar is a one-element vector to oneDNN
   memory::dims strides(dims.size(), 1);
   for (std::size_t d = dims.size() - 1; d-- > 0;) strides[d] = strides[d + 1] * dims[d + 1];
-  return {dims, memory::data_type::f32, strides};
+  return {dims, type, strides};
 }
 
 Builder::Builder(Context& ctx, const Graph& graph, const Weights& weights)
@@ -99,7 +99,7 @@ Value Builder::convert(const Value& v, const md_t& md, const std::string& step_n
   if (op == "reorder") ++reorders_;
   for (std::size_t i = 0; i < inputs_.size(); ++i) {
     if (inputs_[i].buffer != v.buffer || v.offset != 0) continue;
-    note_primitive(pd);
+    note_primitive(pd, op);
     add_step({step_name, op, {out}, [pd, out, i, from = v.md](const Binding& b) -> Runner {
                 memory src(from, b.engine(), DNNL_MEMORY_NONE);
                 std::unordered_map<int, memory> args{{DNNL_ARG_FROM, src}, {DNNL_ARG_TO, b.memory(out)}};
@@ -162,10 +162,13 @@ Value Builder::accumulator(const std::string& tensor, const md_t& md, const std:
 }
 
 Value Builder::constant(std::span<const float> data, const md_t& plain_md, const md_t& md) {
-  if (data.size() * sizeof(float) != plain_md.get_size())
-    throw std::logic_error("cpu backend: constant data does not match its descriptor");
+  return constant(std::as_bytes(data), plain_md, md);
+}
+
+Value Builder::constant(std::span<const std::byte> data, const md_t& plain_md, const md_t& md) {
+  if (data.size() != plain_md.get_size()) throw std::logic_error("cpu backend: constant data does not match its descriptor");
   // oneDNN takes a non-const handle for sources too; a reorder only reads it.
-  memory src(plain_md, ctx_.engine, const_cast<float*>(data.data()));
+  memory src(plain_md, ctx_.engine, const_cast<std::byte*>(data.data()));
   memory dst(md, ctx_.engine);
   dnnl::reorder(src, dst).execute(ctx_.stream, src, dst);
   ctx_.stream.wait();
@@ -186,14 +189,15 @@ dnnl::primitive_attr Builder::base_attr() {
   return attr;
 }
 
-void Builder::note_primitive(const dnnl::primitive_desc_base& pd) {
+void Builder::note_primitive(const dnnl::primitive_desc_base& pd, const std::string& op) {
   ++implementations_[pd.impl_info_str()];
+  if (!op.empty()) ++implementations_by_op_[op][pd.impl_info_str()];
   scratchpad_bytes_ = std::max(scratchpad_bytes_, pd.scratchpad_desc().get_size());
 }
 
 void Builder::add_primitive(const std::string& name, const std::string& op, const dnnl::primitive_desc_base& pd,
                             dnnl::primitive prim, Args args, int threads) {
-  note_primitive(pd);
+  note_primitive(pd, op);
   const bool needs_scratchpad = pd.scratchpad_desc().get_size() > 0;
   StepSpec step{name, op, {}, {}, threads};
   for (const auto& [arg, v] : args)
@@ -266,6 +270,7 @@ Program Builder::finish() {
   p.single_thread_steps =
       static_cast<std::size_t>(std::count_if(steps_.begin(), steps_.end(), [](const StepSpec& s) { return s.threads == 1; }));
   p.implementations = implementations_;
+  p.implementations_by_op = implementations_by_op_;
   const Binding binding(ctx_.engine, static_cast<std::byte*>(p.arena.get_data_handle()), plan_, p.scratchpad);
   p.steps.reserve(steps_.size());
   for (auto& s : steps_) p.steps.push_back({std::move(s.name), std::move(s.op), s.bind(binding), s.threads});

@@ -102,6 +102,8 @@ struct Program {
   std::size_t sum_copies = 0;                 // residual sums that needed a copy of the residual first
   std::size_t single_thread_steps = 0;        // steps too small to split over threads
   std::map<std::string, int> implementations;  // oneDNN implementation -> primitives using it
+  // step kind ("conv2d", "linear", "reorder", ...) -> oneDNN implementation -> primitives
+  std::map<std::string, std::map<std::string, int>> implementations_by_op;
 };
 
 using Args = std::vector<std::pair<int, Value>>;
@@ -150,6 +152,8 @@ class Builder {
                     std::span<const Value> other_args, const std::string& step_name);
   // Constant data (a weight, or values derived from weights) in layout `md`, copied now.
   Value constant(std::span<const float> data, const md_t& plain_md, const md_t& md);
+  // The same for data of any type (int8 weights, int32 biases): `data` is `plain_md`'s bytes.
+  Value constant(std::span<const std::byte> data, const md_t& plain_md, const md_t& md);
   void define(const std::string& tensor, Value v);
   // Records that the nodes of `chain` were folded into the node before them, so that
   // lowering skips them.
@@ -172,14 +176,17 @@ class Builder {
   void add_step(StepSpec step);
   // Accounts for a primitive that a host step executes itself (its scratchpad need and
   // implementation); such a step passes Binding::scratchpad() to it.
-  void note_primitive(const dnnl::primitive_desc_base& pd);
+  void note_primitive(const dnnl::primitive_desc_base& pd, const std::string& op = "");
 
   const Tensor& weight(const std::string& name) const { return weights_.get(name); }
 
   // Adds the output steps, plans the arena and binds every step.
   Program finish();
 
-  static md_t plain_desc(const Shape& shape);
+  static md_t plain_desc(const Shape& shape, dnnl::memory::data_type type = dnnl::memory::data_type::f32);
+  // The tensor dense and row-major in the context's compute type (convert() rounds f32 to
+  // bf16 once per tensor).
+  Value plain_compute(const std::string& tensor) { return as(tensor, plain_desc(shape(tensor), ctx_.compute_type)); }
 
  private:
   Context& ctx_;
@@ -198,6 +205,7 @@ class Builder {
   std::size_t sums_in_place_ = 0;
   std::size_t sum_copies_ = 0;
   std::map<std::string, int> implementations_;
+  std::map<std::string, std::map<std::string, int>> implementations_by_op_;
 };
 
 }  // namespace eb::cpu

@@ -12,6 +12,10 @@ struct Context {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream{engine};
   int threads = 1;
+  // The type convolutions, linear layers and matmuls read their source and weights in:
+  // f32, or bf16 (--precision bf16: oneDNN accumulates in f32 and writes f32, so every
+  // other operator and the graph's inputs and outputs stay f32).
+  dnnl::memory::data_type compute_type = dnnl::memory::data_type::f32;
 };
 
 // Sets the OpenMP thread count of the calling thread for one scope and restores it after.

@@ -7,9 +7,11 @@
 
 #include "backends/cpu/context.h"
 #include "backends/cpu/executable.h"
+#include "backends/cpu/int8_lowering.h"
 #include "backends/cpu/lower.h"
 #include "backends/cpu/power_model.h"
 #include "backends/cpu/precision.h"
+#include "backends/edgetpu/calibration.h"
 
 namespace eb {
 namespace {
@@ -66,11 +68,36 @@ std::string implementations_summary(const std::map<std::string, int>& impls) {
   return s;
 }
 
+// The int8 graph: the edgetpu backend's, from the same calibration settings (the
+// "edgetpu.calibration*" options, so that both backends quantise alike when given them).
+cpu::Int8Lowering lower_int8(cpu::Context& ctx, const Graph& graph, const Weights& weights, const CompileOptions& options,
+                             std::map<std::string, std::string>& info) {
+  const auto settings = edgetpu::CalibrationSettings::from_options(options.extra);
+  info["cpu.int8.calibration"] = fmt::format("{} samples, seed {}, input range [{}, {}] (the edgetpu backend's)",
+                                         settings.samples, settings.seed, settings.input_lo, settings.input_hi);
+  info["cpu.int8.quantization"] =
+      "the edgetpu backend's graph: weights int8 per-channel symmetric, activations int8 per-tensor asymmetric, biases "
+      "int32";
+  try {
+    const edgetpu::QuantizedProgram qprogram(graph, weights, edgetpu::calibrate(graph, weights, settings));
+    const auto it = options.extra.find("cpu.int8.requantize");
+    const auto requantize = it == options.extra.end() ? cpu::Int8Requantize::onednn : cpu::parse_int8_requantize(it->second);
+    info["cpu.int8.requantize"] = requantize == cpu::Int8Requantize::onednn
+                                  ? "onednn (f32 scale, round to nearest even: within 1 LSB of TFLite's per layer)"
+                                  : "tflite (int32 accumulator from oneDNN, TFLite's fixed-point requantisation on the host)";
+    return cpu::lower_int8(ctx, graph, weights, qprogram, requantize);
+  } catch (const std::invalid_argument& e) {
+    // A node the shared int8 graph has no form for (layernorm, softmax, GELU, attention, moe).
+    throw std::invalid_argument(std::string("cpu backend: no int8 form of this graph: ") + e.what());
+  }
+}
+
 class CpuBackend final : public Backend {
  public:
   std::string_view name() const override { return "cpu"; }
   std::string_view description() const override {
-    return "oneDNN primitives on the host CPU (fp32; blocked layouts, fused post-ops, planned memory)";
+    return "oneDNN primitives on the host CPU (fp32; bf16 and int8 where the CPU has them; blocked layouts, fused "
+           "post-ops, planned memory)";
   }
 
   Probe probe() const override {
@@ -86,23 +113,38 @@ class CpuBackend final : public Backend {
         return p;
       }
       p.available = true;
-      p.device = fmt::format("{} ({} threads, oneDNN {} {})", cpu_model_name(), cpu::default_threads(),
-                             onednn_version(), caps.isa);
+      p.device = fmt::format("{} ({} threads, oneDNN {} {}; {})", cpu_model_name(), cpu::default_threads(),
+                             onednn_version(), caps.isa, cpu::precision_notes(caps));
     } catch (const std::exception& e) {
       p.reason = std::string("oneDNN has no CPU engine here: ") + e.what();
     }
     return p;
   }
 
-  std::vector<Precision> precisions() const override { return {Precision::fp32}; }
+  // What this CPU runs (precision.h); `edgebench list` shows the device line's reasons.
+  std::vector<Precision> precisions() const override {
+    try {
+      return cpu::runnable_precisions(cpu::detect_capabilities(dnnl::engine(dnnl::engine::kind::cpu, 0)));
+    } catch (const std::exception&) {
+      return {Precision::fp32};
+    }
+  }
   std::vector<OptionSpec> options() const override {
     return {{.key = "cpu.tdp_watts", .type = OptionType::number,
              .help = "the CPU's TDP in watts: enables the TDP power model (--power model)", .min = 0, .max = 1000,
-             .min_exclusive = true}};
+             .min_exclusive = true},
+            {.key = "cpu.int8.requantize", .type = OptionType::choice, .default_value = "onednn",
+             .help = "--precision int8: requantise in oneDNN's output scales (fast, within 1 LSB per layer) or TFLite's "
+                     "fixed-point way on the host (bit-exact with the edgetpu simulation); calibration: edgetpu.calibration*",
+             .choices = {"onednn", "tflite"}}};
   }
-  // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts).
+  // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts); int8
+  // takes cpu.int8.requantize and the edgetpu backend's calibration settings.
   void check_options(const CompileOptions& options) const override {
     if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) (void)parse_tdp(it->second);
+    if (const auto it = options.extra.find("cpu.int8.requantize"); it != options.extra.end())
+      (void)cpu::parse_int8_requantize(it->second);
+    if (options.precision == Precision::int8) (void)edgetpu::CalibrationSettings::from_options(options.extra);
   }
   PowerModelUse power_model_use(const CompileOptions& options) const override {
     return options.extra.contains("cpu.tdp_watts") ? PowerModelUse::wall_time : PowerModelUse::none;
@@ -123,12 +165,19 @@ class CpuBackend final : public Backend {
       if (const std::string why = eb::unsupported_reason(graph, n); !why.empty())
         throw std::invalid_argument("cpu backend: node '" + n.name + "' (" + std::string(op_name(n.op)) + ") is not supported: " + why);
 
-    cpu::Program program = cpu::lower_graph(ctx, graph, weights);
-
     std::map<std::string, std::string> info;
-    info["precision"] = std::string(precision_name(choice.effective));
-    info["precision.requested"] = std::string(precision_name(choice.requested));
+    info["precision"] = std::string(precision_name(choice.precision));
+    info["precision.requested"] = std::string(precision_name(options.precision));
     info["precision.reason"] = choice.reason;
+    if (choice.precision == Precision::bf16) ctx.compute_type = dnnl::memory::data_type::bf16;
+    cpu::Program program;
+    if (choice.precision == Precision::int8) {
+      auto lowered = lower_int8(ctx, graph, weights, options, info);
+      program = std::move(lowered.program);
+      info.merge(lowered.info);
+    } else {
+      program = cpu::lower_graph(ctx, graph, weights);
+    }
     info["cpu.isa"] = caps.isa;
     info["threads"] = std::to_string(ctx.threads);
     info["cpu.onednn"] = onednn_version();
@@ -142,6 +191,8 @@ class CpuBackend final : public Backend {
     info["cpu.steps.single_thread"] = std::to_string(program.single_thread_steps);
     info["cpu.steps"] = std::to_string(program.steps.size());
     info["cpu.implementations"] = implementations_summary(program.implementations);
+    // Which kernel (and so which instruction set) each kind of primitive ran on.
+    for (const auto& [op, impls] : program.implementations_by_op) info["cpu.implementations." + op] = implementations_summary(impls);
     info["cpu.threads.wait_policy"] = cpu::openmp_wait_policy();
     std::optional<cpu::TdpPowerModel> power;
     if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) {

@@ -87,6 +87,24 @@ TEST(Cli, ListShowsTheReferenceBackendAndModels) {
   EXPECT_TRUE(has_model);
 }
 
+// The cpu backend lists the precisions this CPU runs and, on its device line, why not the others.
+TEST(Cli, ListShowsTheCpuPrecisionsAndWhyNotTheOthers) {
+  const auto r = run_cli({"list", "--format", "json"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  const auto j = nlohmann::json::parse(r.out);
+  for (const auto& b : j["backends"]) {
+    if (b["name"] != "cpu" || !b["available"].get<bool>()) continue;
+    const auto precisions = b["precisions"].get<std::vector<std::string>>();
+    const std::string device = b["device"].get<std::string>();
+    EXPECT_EQ(precisions.front(), "fp32");
+    EXPECT_TRUE(Contains(device, "not fp16: ")) << device;
+    for (const char* p : {"bf16", "int8"}) {
+      const bool runs = std::find(precisions.begin(), precisions.end(), p) != precisions.end();
+      EXPECT_TRUE(Contains(device, std::string(runs ? "; " : "; not ") + p + ": ")) << device;
+    }
+  }
+}
+
 TEST(Cli, InspectMatchesPublishedSize) {
   const auto r = run_cli({"inspect", "--model", kModel, "--format", "json"});
   ASSERT_EQ(r.status, 0) << r.err;

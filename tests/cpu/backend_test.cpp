@@ -3,6 +3,8 @@
 // profiling; and the memory planner and the power model on their own.
 #include "tests/cpu/conformance.h"
 
+#include <algorithm>
+
 #include "backends/cpu/memory_plan.h"
 #include "backends/cpu/power_model.h"
 #include "core/fold_batch_norm.h"
@@ -33,6 +35,7 @@ std::unique_ptr<Executable> compile(const Model& m, int threads, Precision p = P
   CompileOptions o;
   o.threads = threads;
   o.precision = p;
+  if (p == Precision::int8) o.extra["edgetpu.calibration"] = "1";  // one calibration sample keeps it fast
   return make_cpu_backend()->compile(m.graph, m.weights, o);
 #else
   (void)m, (void)threads, (void)p;
@@ -90,13 +93,23 @@ TEST(CpuBackend, ReportsPrecisionAndWhy) {
   EXPECT_EQ(fp32.at("threads"), "1");
   EXPECT_FALSE(fp32.at("cpu.isa").empty());
   EXPECT_FALSE(fp32.at("cpu.implementations").empty());
-  // Whatever this CPU offers, a request that cannot be honoured falls back to fp32 and says why.
-  for (Precision p : {Precision::bf16, Precision::fp16, Precision::fixed}) {
-    const auto info = compile(m, 1, p)->info();
-    EXPECT_EQ(info.at("precision.requested"), precision_name(p));
-    EXPECT_FALSE(info.at("precision.reason").empty());
-    if (info.at("precision") == "fp32") {
-      EXPECT_NE(info.at("precision.reason").find("fp32"), std::string::npos);
+  // What this CPU offers runs and says so; anything else is refused with the reason,
+  // never run as another precision.
+  const auto offered = make_cpu_backend()->precisions();
+  EXPECT_EQ(offered.front(), Precision::fp32);
+  for (Precision p : {Precision::bf16, Precision::int8, Precision::fp16, Precision::fixed}) {
+    if (std::find(offered.begin(), offered.end(), p) != offered.end()) {
+      const auto info = compile(m, 1, p)->info();
+      EXPECT_EQ(info.at("precision"), precision_name(p));
+      EXPECT_EQ(info.at("precision.requested"), precision_name(p));
+      EXPECT_FALSE(info.at("precision.reason").empty());
+      continue;
+    }
+    try {
+      (void)compile(m, 1, p);
+      ADD_FAILURE() << precision_name(p) << " is not offered but compiled";
+    } catch (const std::invalid_argument& e) {
+      EXPECT_NE(std::string(e.what()).find(precision_name(p)), std::string::npos) << e.what();
     }
   }
 }

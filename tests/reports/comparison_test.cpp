@@ -84,3 +84,27 @@ TEST(ReportComparison, BootstrapIsReproducible) {
 
 }  // namespace
 }  // namespace eb::reports
+
+namespace eb::reports {
+namespace {
+
+// The cpu backend runs fp32 and int8 (reproduce mobiledet): the default baseline is its
+// fp32 run, wherever the records list it; --baseline cpu:int8 picks the int8 one.
+TEST(ReportComparison, CpuInTwoPrecisionsDefaultsToFp32AndTakesCpuInt8) {
+  auto records = fixture_records();
+  RecordView int8 = records.front();  // the m3vit cpu record, as an int8 run
+  int8.precision = "int8";
+  records.insert(records.begin(), int8);
+  const Comparison c = compare(records);
+  EXPECT_EQ(c.groups[0].baseline, "cpu fp32");
+  const Comparison by_int8 = compare(records, {"cpu:int8"});
+  EXPECT_EQ(by_int8.groups[0].baseline, "cpu int8");
+  for (const auto& r : by_int8.groups[0].rows)
+    if (r.backend == "cpu") {
+      EXPECT_EQ(r.is_baseline, r.precision == "int8");
+      EXPECT_EQ(static_cast<bool>(r.speedup), r.precision == "fp32");  // fp32 gets a ratio against int8
+    }
+}
+
+}  // namespace
+}  // namespace eb::reports

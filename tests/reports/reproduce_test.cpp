@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
+#include "core/registry.h"
+#include "models/workload.h"
 #include "report_fixtures.h"
 
 namespace eb::reports {
@@ -172,6 +176,41 @@ TEST(ReportReproduce, MatricesAndSettings) {
   settings.quick = false;
   const auto full = reproduce_measure(settings);
   EXPECT_GE(full.stop.min_queries, 9);  // enough for the U test
+}
+
+}  // namespace
+}  // namespace eb::reports
+
+namespace eb::reports {
+namespace {
+
+// reproduce mobiledet runs the cpu in int8 beside fp32 where the CPU has int8 kernels,
+// and says why not where it has none; other matrices are unchanged.
+TEST(ReportReproduce, MobileDetPlansCpuInt8BesideFp32) {
+  const BackendRegistry backends = make_backend_registry();
+  const Backend* cpu = backends.find("cpu");
+  if (!cpu || !cpu->probe().available) GTEST_SKIP() << "no cpu backend here";
+  const WorkloadRegistry workloads = make_workload_registry();
+  ReproduceSettings s;
+  s.quick = true;
+  s.backends = {"cpu"};
+  s.power = "none";
+  const ReproducePlan plan = plan_reproduction(paper_matrix("mobiledet"), s, backends, workloads);
+  const auto planned = [&](const std::string& label) {
+    return std::any_of(plan.jobs.begin(), plan.jobs.end(), [&](const PlannedJob& j) { return j.label == label; });
+  };
+  EXPECT_TRUE(planned("mobiledet-dsp on cpu (fp32)"));
+  const auto ps = cpu->precisions();
+  if (std::find(ps.begin(), ps.end(), Precision::int8) != ps.end()) {
+    EXPECT_TRUE(planned("mobiledet-dsp on cpu (int8)"));
+    EXPECT_TRUE(planned("mobiledet-cpu on cpu (int8)"));
+  } else {
+    ASSERT_FALSE(plan.skipped.empty());
+    EXPECT_NE(plan.skipped.front().find("int8"), std::string::npos);
+  }
+  const ReproducePlan moe = plan_reproduction(paper_matrix("edge-moe"), s, backends, workloads);
+  ASSERT_EQ(moe.jobs.size(), 1u);
+  EXPECT_EQ(moe.jobs.front().label, "m3vit-backbone on cpu (fp32)");
 }
 
 }  // namespace

@@ -33,15 +33,16 @@ void lower_conv2d(Builder& b, const Node& node) {
   const Shape& ys = b.shape(node.name);
   const memory::dim g = a.groups;
   const auto f32 = memory::data_type::f32;
+  const auto ct = b.context().compute_type;  // f32, or bf16 with f32 accumulation and output
   const auto any = memory::format_tag::any;
 
-  const md_t src_any({xs.begin(), xs.end()}, f32, any);
+  const md_t src_any({xs.begin(), xs.end()}, ct, any);
   const md_t dst_any({ys.begin(), ys.end()}, f32, any);
   // Grouped weights are [g, O/g, I/g, kh, kw] to oneDNN: the same bytes as [O, I/g, kh, kw].
   const memory::dims wdims = g == 1 ? memory::dims{ws[0], ws[1], ws[2], ws[3]}
                                     : memory::dims{g, ws[0] / g, ws[1], ws[2], ws[3]};
   const md_t w_plain(wdims, f32, g == 1 ? memory::format_tag::oihw : memory::format_tag::goihw);
-  const md_t w_any(wdims, f32, any);
+  const md_t w_any(wdims, ct, any);
   const md_t bias_md({ws[0]}, f32, memory::format_tag::x);
   const memory::dims strides{a.stride[0], a.stride[1]};
   const memory::dims dilation{a.dilation[0] - 1, a.dilation[1] - 1};  // oneDNN counts the gaps

@@ -17,9 +17,11 @@ void lower_linear(Builder& b, const Node& node) {
   const Shape& ws = b.shape(node.inputs[1]);
   const memory::dim K = ws[1], N = ws[0], M = numel(xs) / K;
   const auto f32 = memory::data_type::f32;
-  const md_t src_md({M, K}, f32, memory::format_tag::ab);
-  const md_t w_plain({K, N}, f32, memory::format_tag::ba);  // the [N, K] bytes, read as [K, N]
-  const md_t w_any({K, N}, f32, memory::format_tag::any);
+  const auto ct = b.context().compute_type;  // f32, or bf16 with f32 accumulation and output
+  const md_t src_md({M, K}, ct, memory::format_tag::ab);
+  const md_t w_f32({K, N}, f32, memory::format_tag::ba);  // the [N, K] bytes, read as [K, N]
+  const md_t w_plain({K, N}, ct, memory::format_tag::ba);
+  const md_t w_any({K, N}, ct, memory::format_tag::any);
   const md_t bias_md({1, N}, f32, memory::format_tag::ab);
   const md_t dst_md({M, N}, f32, memory::format_tag::ab);
 
@@ -33,9 +35,9 @@ void lower_linear(Builder& b, const Node& node) {
   const auto desc = a.has_bias ? dnnl::matmul::desc(src_md, w_md, bias_md, dst_md) : dnnl::matmul::desc(src_md, w_md, dst_md);
   const dnnl::matmul::primitive_desc pd(desc, attr, b.engine());
 
-  const Value src = b.plain(node.inputs[0]).viewed(src_md);
-  const Value weights = constant_w ? b.constant(b.weight(node.inputs[1]).data<float>(), w_plain, pd.weights_desc())
-                                   : b.plain(node.inputs[1]).viewed(w_plain);
+  const Value src = b.plain_compute(node.inputs[0]).viewed(src_md);
+  const Value weights = constant_w ? b.constant(b.weight(node.inputs[1]).data<float>(), w_f32, pd.weights_desc())
+                                   : b.plain_compute(node.inputs[1]).viewed(w_plain);
   const Value dst = b.fresh(dst_md);
   Args args{{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
   if (a.has_bias) args.emplace_back(DNNL_ARG_BIAS, b.plain(node.inputs[2]).viewed(bias_md));
@@ -76,15 +78,15 @@ void lower_matmul(Builder& b, const Node& node) {
     std::swap(b_dims[rank - 1], b_dims[rank - 2]);
     std::swap(b_strides[rank - 1], b_strides[rank - 2]);
   }
-  const auto f32 = memory::data_type::f32;
-  const md_t a_md(a_dims, f32, dense_strides(a_dims));
-  const md_t b_md(b_dims, f32, b_strides);
+  const auto ct = b.context().compute_type;  // f32, or bf16 with f32 accumulation and output
+  const md_t a_md(a_dims, ct, dense_strides(a_dims));
+  const md_t b_md(b_dims, ct, b_strides);
   const md_t y_md = Builder::plain_desc(ys);
   const dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a_md, b_md, y_md), Builder::base_attr(), b.engine());
   const Value dst = b.fresh(y_md);
   b.add_primitive(node.name, "matmul", pd, dnnl::matmul(pd),
-                  {{DNNL_ARG_SRC, b.plain(node.inputs[0]).viewed(a_md)},
-                   {DNNL_ARG_WEIGHTS, b.plain(node.inputs[1]).viewed(b_md)},
+                  {{DNNL_ARG_SRC, b.plain_compute(node.inputs[0]).viewed(a_md)},
+                   {DNNL_ARG_WEIGHTS, b.plain_compute(node.inputs[1]).viewed(b_md)},
                    {DNNL_ARG_DST, dst}});
   b.define(node.name, dst);
 }

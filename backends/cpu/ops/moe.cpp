@@ -131,8 +131,8 @@ void lower_moe(Builder& b, const Node& node) {
   const Value w1 = transposed_slices(node.inputs[2], H, D), b1 = b.plain(node.inputs[3]),
               w2 = transposed_slices(node.inputs[4], D, H), b2 = b.plain(node.inputs[5]);
   // Their scratchpads are the runner's own (one per thread); count the implementations.
-  b.note_primitive(fc1_pd);
-  b.note_primitive(fc2_pd);
+  b.note_primitive(fc1_pd, "moe/experts");
+  b.note_primitive(fc2_pd, "moe/experts");
   const int threads = b.context().threads;
   b.add_step({node.name, "moe/experts", {xg, hg, yg, w1, b1, w2, b2}, [=](const Binding& bind) -> Runner {
                 auto f = [&](const Value& v) { return reinterpret_cast<float*>(bind.address(v)); };
