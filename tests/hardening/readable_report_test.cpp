@@ -109,7 +109,7 @@ TEST(ReadableReport, PublishedTableSaysALongReasonOnce) {
   const std::string reason = "needs COCO val2017 and trained weights";
   EXPECT_EQ(count_of(r.out, reason), 1u) << r.out;
   EXPECT_EQ(count_of(read_file(tmp / "r" / "report.html"), reason), 1u);
-  EXPECT_EQ(count_of(r.out, "not evaluated here (note 1)"), 3u) << r.out;
+  EXPECT_EQ(count_of(r.out, "not evaluated here (note "), 3u) << r.out;  // whichever number the note gets
 }
 
 }  // namespace
