@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/provenance_json.h"
@@ -71,6 +72,17 @@ std::optional<HostLoad> host_load_between(const CpuTimes& before, const CpuTimes
   l.other_cores = std::max(0.0, (after.busy_s - before.busy_s) - (after.self_s - before.self_s)) / seconds;
   l.steal_cores = std::max(0.0, after.steal_s - before.steal_s) / seconds;
   return l;
+}
+
+bool is_busy(const HostLoad& load) { return load.other_cores + load.steal_cores > kBusyHostCores; }
+
+std::optional<HostLoad> sample_host_load(std::chrono::milliseconds span) {
+  const auto before = read_cpu_times();
+  if (!before) return std::nullopt;
+  std::this_thread::sleep_for(span);
+  const auto after = read_cpu_times();
+  if (!after) return std::nullopt;
+  return host_load_between(*before, *after);
 }
 
 nlohmann::json to_json(const HostLoad& l) {

@@ -4,6 +4,7 @@
 // 113 ms on 2 cores) while the record would otherwise look normal.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -39,6 +40,14 @@ std::optional<HostLoad> host_load_between(const CpuTimes& before, const CpuTimes
 // doubtful: a validity warning with the figures (not INVALID: the run itself is sound, and
 // a desktop always has some background).
 inline constexpr double kBusyHostCores = 0.5;
+
+// Other processes plus steal above kBusyHostCores: the validity warning's test, and the
+// measuring commands' reason to let idle OpenMP threads sleep (cli/openmp_defaults.h).
+bool is_busy(const HostLoad& load);
+
+// The host's load over the next `span` of wall time (this process sleeping through it);
+// nullopt where /proc cannot be read.
+std::optional<HostLoad> sample_host_load(std::chrono::milliseconds span);
 
 nlohmann::json to_json(const HostLoad& load);
 

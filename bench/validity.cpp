@@ -68,7 +68,7 @@ Validity judge_validity(const Timings& timings, const MeasureSettings& settings,
     v.notes.push_back(fmt::format("with {} samples, p99 and p99.9 are the maximum (nearest rank)", n));
   else if (n >= 100 && n < 1000)
     v.notes.push_back(fmt::format("with {} samples, p99.9 is the maximum (nearest rank)", n));
-  if (const auto& l = timings.host_load; l && l->other_cores + l->steal_cores > kBusyHostCores)
+  if (const auto& l = timings.host_load; l && is_busy(*l))
     v.warnings.push_back(fmt::format("busy host: other processes used {:.2f} cores and steal took {:.2f} on average during "
                                      "the timed phase, above {} (latency may be inflated; run on a quiet host)",
                                      l->other_cores, l->steal_cores, kBusyHostCores));

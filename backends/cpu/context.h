@@ -38,7 +38,8 @@ class ThreadScope {
 int default_threads();
 
 // How idle OpenMP threads wait, as the runtime read it from the environment at start:
-// "passive" (sleep at once; the edgebench binary's default, cli/openmp_defaults.cpp),
+// "passive" (sleep at once; edgebench's choice on a busy host, its reason in parentheses:
+// cli/openmp_defaults.h),
 // "active", "spin count N" (GOMP_SPINCOUNT) or "runtime default" (libgomp: spin, then sleep).
 std::string openmp_wait_policy();
 

@@ -33,6 +33,14 @@ TEST(HostLoad, DifferenceIsAverageCores) {
   EXPECT_FALSE(host_load_between(b, a));
 }
 
+// Other processes and steal together, above half a core: the busy-host warning and the
+// measuring commands' passive OpenMP threads (cli/openmp_defaults.h).
+TEST(HostLoad, BusyIsOtherProcessesAndStealAboveHalfACore) {
+  EXPECT_FALSE(is_busy(HostLoad{.seconds = 1, .other_cores = 0.3, .steal_cores = 0.2, .own_cores = 2}));
+  EXPECT_TRUE(is_busy(HostLoad{.seconds = 1, .other_cores = 0.3, .steal_cores = 0.21, .own_cores = 0}));
+  EXPECT_TRUE(is_busy(HostLoad{.seconds = 1, .other_cores = 1.0, .steal_cores = 0, .own_cores = 0}));
+}
+
 TEST(HostLoad, ReadsThisHost) {
   const auto t = read_cpu_times();
   if (!t) GTEST_SKIP() << "/proc is not readable here";
