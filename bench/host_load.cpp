@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -25,6 +26,29 @@ std::optional<std::string> slurp(const char* path) {
 
 }  // namespace
 
+std::optional<ProcessStat> parse_process_stat(std::string_view stat, long ticks_per_s) {
+  if (ticks_per_s <= 0) return std::nullopt;
+  // "pid (comm) state ppid ..." — comm may hold spaces and parentheses, so the fields are
+  // counted after the last ')'; ppid is field 4, utime and stime are fields 14 and 15,
+  // cutime and cstime 16 and 17.
+  const auto close = stat.rfind(')');
+  if (close == std::string_view::npos) return std::nullopt;
+  std::istringstream rest{std::string(stat.substr(close + 1))};
+  std::vector<std::string> fields;
+  for (std::string w; rest >> w && fields.size() < 15;) fields.push_back(w);
+  if (fields.size() < 15) return std::nullopt;
+  try {
+    ProcessStat p;
+    const double tick = 1.0 / static_cast<double>(ticks_per_s);
+    p.ppid = std::stol(fields[1]);  // field 4 (field 3 is fields[0])
+    p.cpu_s = (std::stod(fields[11]) + std::stod(fields[12])) * tick;
+    p.waited_children_s = (std::stod(fields[13]) + std::stod(fields[14])) * tick;  // cutime, cstime
+    return p;
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
 std::optional<CpuTimes> parse_cpu_times(std::string_view proc_stat, std::string_view self_stat, long ticks_per_s) {
   if (ticks_per_s <= 0 || proc_stat.rfind("cpu ", 0) != 0) return std::nullopt;
   // "cpu  user nice system idle iowait irq softirq steal guest guest_nice" (guest is already in user)
@@ -32,21 +56,11 @@ std::optional<CpuTimes> parse_cpu_times(std::string_view proc_stat, std::string_
   std::vector<double> f;
   for (double v = 0; line >> v;) f.push_back(v);
   if (f.size() < 8) return std::nullopt;
-  // /proc/self/stat: "pid (comm) state ..." — comm may hold spaces and parentheses, so the
-  // fields are counted after the last ')'; utime and stime are fields 14 and 15.
-  const auto close = self_stat.rfind(')');
-  if (close == std::string_view::npos) return std::nullopt;
-  std::istringstream rest{std::string(self_stat.substr(close + 1))};
-  std::vector<std::string> fields;
-  for (std::string w; rest >> w && fields.size() < 13;) fields.push_back(w);
-  if (fields.size() < 13) return std::nullopt;
+  const auto self = parse_process_stat(self_stat, ticks_per_s);
+  if (!self) return std::nullopt;
   CpuTimes t;
   const double tick = 1.0 / static_cast<double>(ticks_per_s);
-  try {
-    t.self_s = (std::stod(fields[11]) + std::stod(fields[12])) * tick;  // fields 14, 15 (field 3 is fields[0])
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
+  t.self_s = self->cpu_s + self->waited_children_s;
   t.busy_s = (f[0] + f[1] + f[2] + f[5] + f[6]) * tick;
   t.steal_s = f[7] * tick;
   return t;
@@ -55,9 +69,21 @@ std::optional<CpuTimes> parse_cpu_times(std::string_view proc_stat, std::string_
 std::optional<CpuTimes> read_cpu_times() {
   const auto stat = slurp("/proc/stat"), self = slurp("/proc/self/stat");
   if (!stat || !self) return std::nullopt;
-  auto t = parse_cpu_times(*stat, *self, ::sysconf(_SC_CLK_TCK));
-  if (t)
-    t->t_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
+  const long ticks = ::sysconf(_SC_CLK_TCK);
+  auto t = parse_cpu_times(*stat, *self, ticks);
+  if (!t) return t;
+  // This process's own children (the onnxruntime peer) are part of the benchmark, not the
+  // host's other load.
+  const long pid = static_cast<long>(::getpid());
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+    const auto text = slurp((it->path() / "stat").c_str());
+    if (!text) continue;  // gone meanwhile
+    if (const auto p = parse_process_stat(*text, ticks); p && p->ppid == pid) t->self_s += p->cpu_s;
+  }
+  t->t_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now().time_since_epoch()).count();
   return t;
 }
 
@@ -91,7 +117,7 @@ nlohmann::json to_json(const HostLoad& l) {
           {"steal_cores", l.steal_cores},
           {"own_cores", l.own_cores},
           {"busy_threshold_cores", kBusyHostCores},
-          {"provenance", to_json(Provenance::measured("/proc/stat and /proc/self/stat over the timed phase"))}};
+          {"provenance", to_json(Provenance::measured("/proc/stat, and /proc/PID/stat of this process and its children (the benchmark), over the timed phase"))}};
 }
 
 }  // namespace eb::bench

@@ -1,7 +1,8 @@
 // What the host did besides the benchmark during the timed phase: other processes' CPU
-// time and the hypervisor's steal time, from /proc/stat and /proc/self/stat. On a small
-// machine another busy process makes oneDNN's OpenMP threads wait for cores (p50 8 ms ->
-// 113 ms on 2 cores) while the record would otherwise look normal.
+// time and the hypervisor's steal time, from /proc/stat and /proc/PID/stat (this process
+// and its children, such as the onnxruntime peer, are the benchmark; the rest is other
+// load). On a small machine another busy process makes oneDNN's OpenMP threads wait for
+// cores (p50 8 ms -> 113 ms on 2 cores) while the record would otherwise look normal.
 #pragma once
 
 #include <chrono>
@@ -17,11 +18,23 @@ namespace eb::bench {
 struct CpuTimes {
   double busy_s = 0;   // all processes: user + nice + system + irq + softirq (/proc/stat "cpu")
   double steal_s = 0;  // time the hypervisor ran something else on this VM's CPUs
-  double self_s = 0;   // this process, all its threads: utime + stime (/proc/self/stat)
+  // this process, all its threads, and its children — live ones (the onnxruntime peer) by
+  // their /proc/PID/stat, ended ones by cutime + cstime — as they are part of the benchmark
+  double self_s = 0;
   std::int64_t t_ns = 0;  // steady clock
 };
 
-// Parses the two files' text; nullopt when either is not in the expected form.
+// One process's /proc/PID/stat: its parent, its CPU time (utime + stime) and that of its
+// children it has waited for (cutime + cstime), in seconds.
+struct ProcessStat {
+  long ppid = 0;
+  double cpu_s = 0;
+  double waited_children_s = 0;
+};
+std::optional<ProcessStat> parse_process_stat(std::string_view stat, long ticks_per_s);
+
+// Parses the two files' text; nullopt when either is not in the expected form. (Live
+// children are added by read_cpu_times, which finds them in /proc.)
 std::optional<CpuTimes> parse_cpu_times(std::string_view proc_stat, std::string_view self_stat, long ticks_per_s);
 // Reads /proc now; nullopt where /proc cannot be read (not Linux, a sandbox).
 std::optional<CpuTimes> read_cpu_times();

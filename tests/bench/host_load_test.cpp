@@ -1,6 +1,12 @@
 // Reading what else the host ran: /proc/stat and /proc/self/stat parsed from text, and
 // the difference of two readings as average cores.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
 
 #include "bench/host_load.h"
 
@@ -11,12 +17,17 @@ TEST(HostLoad, ParsesProcStatAndSelfStat) {
   // user nice system idle iowait irq softirq steal guest guest_nice, in ticks of 1/100 s
   const std::string stat = "cpu  100 10 50 900 5 3 2 7 0 0\ncpu0 50 5 25 450 2 1 1 3 0 0\n";
   // A command name with a space and a parenthesis must not shift the fields.
-  const std::string self = "4242 (eb (x) y) R 1 4242 4242 0 -1 4194304 100 0 0 0 40 20 0 0 20 0 3 0 12345 0 0";
+  const std::string self = "4242 (eb (x) y) R 1 4242 4242 0 -1 4194304 100 0 0 0 40 20 6 4 20 0 3 0 12345 0 0";
   const auto t = parse_cpu_times(stat, self, 100);
   ASSERT_TRUE(t);
   EXPECT_DOUBLE_EQ(t->busy_s, (100 + 10 + 50 + 3 + 2) / 100.0);
   EXPECT_DOUBLE_EQ(t->steal_s, 0.07);
-  EXPECT_DOUBLE_EQ(t->self_s, (40 + 20) / 100.0);
+  EXPECT_DOUBLE_EQ(t->self_s, (40 + 20 + 6 + 4) / 100.0);  // with the children it has waited for
+  const auto p = parse_process_stat(self, 100);
+  ASSERT_TRUE(p);
+  EXPECT_EQ(p->ppid, 1);
+  EXPECT_DOUBLE_EQ(p->cpu_s, 0.6);
+  EXPECT_DOUBLE_EQ(p->waited_children_s, 0.1);
   EXPECT_FALSE(parse_cpu_times("intr 1 2 3", self, 100));
   EXPECT_FALSE(parse_cpu_times(stat, "4242 (eb) R 1", 100));
 }
@@ -39,6 +50,25 @@ TEST(HostLoad, BusyIsOtherProcessesAndStealAboveHalfACore) {
   EXPECT_FALSE(is_busy(HostLoad{.seconds = 1, .other_cores = 0.3, .steal_cores = 0.2, .own_cores = 2}));
   EXPECT_TRUE(is_busy(HostLoad{.seconds = 1, .other_cores = 0.3, .steal_cores = 0.21, .own_cores = 0}));
   EXPECT_TRUE(is_busy(HostLoad{.seconds = 1, .other_cores = 1.0, .steal_cores = 0, .own_cores = 0}));
+}
+
+// A child that computes while the benchmark runs (the onnxruntime peer) is this process's
+// load, not another process's.
+TEST(HostLoad, ALiveChildCountsAsThisProcess) {
+  const auto before = read_cpu_times();
+  if (!before) GTEST_SKIP() << "/proc is not readable here";
+  const pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0)
+    for (;;) __asm__ volatile("" ::: "memory");  // spin until killed
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));
+  const auto after = read_cpu_times();
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  ASSERT_TRUE(after);
+  const auto l = host_load_between(*before, *after);
+  ASSERT_TRUE(l);
+  EXPECT_GT(l->own_cores, 0.5) << "the child spun for the whole span";
 }
 
 TEST(HostLoad, ReadsThisHost) {
