@@ -3,6 +3,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
@@ -21,15 +22,6 @@ std::string precisions_text(const Backend& b) {
   for (Precision p : b.precisions()) {
     if (!s.empty()) s += ',';
     s += precision_name(p);
-  }
-  return s;
-}
-
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (const auto& x : v) {
-    if (!s.empty()) s += sep;
-    s += x;
   }
   return s;
 }
@@ -80,7 +72,7 @@ void print_table(const Context& ctx) {
   }
   Table models({"MODEL", "TASKS", "DESCRIPTION"});
   for (const Workload* w : ctx.workloads.all())
-    models.add_row({std::string(w->name()), w->tasks().empty() ? "-" : join(w->tasks(), ","), std::string(w->description())});
+    models.add_row({std::string(w->name()), w->tasks().empty() ? "-" : fmt::format("{}", fmt::join(w->tasks(), ",")), std::string(w->description())});
   fmt::print("Backends (in preference order; `run` uses the first available by default):\n{}\nModels:\n{}",
              backends.render("  "), models.render("  "));
 }

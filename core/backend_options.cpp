@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace eb {
 namespace {
@@ -29,15 +30,6 @@ bool parses_as_integer(std::string_view s, double& v) {
   return ec == std::errc() && end == s.data() + s.size();
 }
 
-std::string join(const std::vector<std::string>& v, const char* sep) {
-  std::string s;
-  for (const auto& x : v) {
-    if (!s.empty()) s += sep;
-    s += x;
-  }
-  return s;
-}
-
 // "in [1, 4096]", "> 0", ">= 0", "<= 10", or "" when unbounded.
 std::string bounds(const OptionSpec& o) {
   const bool lo = std::isfinite(o.min), hi = std::isfinite(o.max);
@@ -58,7 +50,7 @@ std::string OptionSpec::type_text() const {
     case OptionType::flag: return "0|1";
     case OptionType::integer: return "integer" + bounds(*this);
     case OptionType::number: return "number" + bounds(*this);
-    case OptionType::choice: return join(choices, "|");
+    case OptionType::choice: return fmt::format("{}", fmt::join(choices, "|"));
     case OptionType::numbers: return "numbers,...";
     case OptionType::text: return "text";
   }

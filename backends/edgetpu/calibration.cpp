@@ -126,17 +126,27 @@ std::vector<Tensor> representative_inputs(const Graph& graph, const CalibrationS
   return out;
 }
 
-std::map<std::string, Range> calibrate_on(const Graph& graph, const Weights& weights,
-                                          const std::vector<std::vector<Tensor>>& samples) {
+std::unordered_map<std::string, Tensor> f32_weights(const Graph& graph, const Weights& weights) {
   std::unordered_map<std::string, Tensor> wf;
   for (const auto& spec : graph.weights) {
     const Tensor& t = weights.get(spec.name);
     wf.emplace(spec.name, t.dtype() == DType::f32 ? t : t.to(DType::f32));
   }
-  // Free each activation after its last reader, so calibrating a large model stays small.
+  return wf;
+}
+
+std::unordered_map<std::string, std::size_t> last_uses(const Graph& graph) {
   std::unordered_map<std::string, std::size_t> last_use;
   for (std::size_t i = 0; i < graph.nodes.size(); ++i)
     for (const auto& in : graph.nodes[i].inputs) last_use[in] = i;
+  return last_use;
+}
+
+std::map<std::string, Range> calibrate_on(const Graph& graph, const Weights& weights,
+                                          const std::vector<std::vector<Tensor>>& samples) {
+  const auto wf = f32_weights(graph, weights);
+  // Free each activation after its last reader, so calibrating a large model stays small.
+  const auto last_use = last_uses(graph);
 
   std::map<std::string, Range> ranges;
   for (const auto& inputs : samples) {

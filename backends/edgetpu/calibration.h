@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/graph.h"
@@ -50,6 +51,11 @@ std::vector<Tensor> representative_inputs(const Graph& graph, const CalibrationS
 std::map<std::string, Range> calibrate(const Graph& graph, const Weights& weights, const CalibrationSettings& s);
 
 // The same, on the given input sets (for tests and for callers with real data).
+// The walks over the float graph (calibration, quant_error.h) share these: the weights as
+// f32 by name, and each tensor's last reader (to free activations early).
+std::unordered_map<std::string, Tensor> f32_weights(const Graph& graph, const Weights& weights);
+std::unordered_map<std::string, std::size_t> last_uses(const Graph& graph);
+
 std::map<std::string, Range> calibrate_on(const Graph& graph, const Weights& weights,
                                           const std::vector<std::vector<Tensor>>& samples);
 

@@ -71,14 +71,8 @@ TensorError compare(const std::string& name, std::string op, const Tensor& ref, 
 std::vector<TensorError> per_tensor_error(const Graph& graph, const Weights& weights, QuantizedProgram& program,
                                           std::span<const Tensor> inputs) {
   program.run(inputs);
-  std::unordered_map<std::string, Tensor> wf;
-  for (const auto& spec : graph.weights) {
-    const Tensor& t = weights.get(spec.name);
-    wf.emplace(spec.name, t.dtype() == DType::f32 ? t : t.to(DType::f32));
-  }
-  std::unordered_map<std::string, std::size_t> last_use;
-  for (std::size_t i = 0; i < graph.nodes.size(); ++i)
-    for (const auto& in : graph.nodes[i].inputs) last_use[in] = i;
+  const auto wf = f32_weights(graph, weights);
+  const auto last_use = last_uses(graph);
 
   std::unordered_map<std::string, Tensor> env;
   for (std::size_t i = 0; i < graph.inputs.size() && i < inputs.size(); ++i)
@@ -95,7 +89,7 @@ std::vector<TensorError> per_tensor_error(const Graph& graph, const Weights& wei
     const Shape& shape = graph.info(node.name).shape;
     const Activation act = fused_act(node);
     std::string op(op_name(node.op));
-    if (act != Activation::none) op += "+" + std::string(activation_name(act));
+    if (act != Activation::none) op.append("+").append(activation_name(act));
     // The same node on the int8 program's own (dequantised) inputs, for the local error.
     std::vector<Tensor> qin;
     std::vector<const Tensor*> qargs;
