@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "bench/accuracy/fidelity.h"
+#include "models/mobiledet/box.h"
 
 namespace eb::bench {
 
@@ -62,6 +63,20 @@ std::string CheckLog::summary() const {
   std::string s = std::to_string(failed.size()) + " of " + std::to_string(steps_) + " steps failed:";
   for (const auto& f : failures_) s += "\n  " + f.step + ": " + f.why;
   return s;
+}
+
+double matched_fraction(const mobiledet::Detections& want, const mobiledet::Detections& got) {
+  std::vector<bool> used(got.size(), false);
+  std::size_t matched = 0;
+  for (std::size_t i = 0; i < want.size(); ++i)
+    for (std::size_t j = 0; j < got.size(); ++j)
+      if (!used[j] && got.classes[j] == want.classes[i] && mobiledet::iou(got.boxes[j], want.boxes[i]) >= 0.9f &&
+          std::abs(got.scores[j] - want.scores[i]) <= 1e-3f) {
+        used[j] = true;
+        ++matched;
+        break;
+      }
+  return want.size() == 0 ? (got.size() == 0 ? 1.0 : 0.0) : static_cast<double>(matched) / static_cast<double>(want.size());
 }
 
 }  // namespace eb::bench

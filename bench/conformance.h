@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/tensor.h"
+#include "models/mobiledet/nms.h"
 
 namespace eb::bench {
 
@@ -30,6 +31,11 @@ struct OutputsVerdict {
 // differ.
 OutputsVerdict judge_outputs(std::span<const std::string> names, std::span<const Tensor> reference,
                              std::span<const Tensor> actual, std::span<const double> bounds);
+
+// The fraction of `want`'s detections that `got` has too: same class, IoU >= 0.9, score
+// within 1e-3, matched order-free (ties broken differently are not misses); 1 when both
+// are empty, 0 when only `want` is.
+double matched_fraction(const mobiledet::Detections& want, const mobiledet::Detections& got);
 
 // What went wrong in one step of a check.
 struct CheckFailure {

@@ -142,6 +142,15 @@ std::unordered_map<std::string, std::size_t> last_uses(const Graph& graph) {
   return last_use;
 }
 
+void node_args(const Node& node, const std::unordered_map<std::string, Tensor>& env,
+               const std::unordered_map<std::string, Tensor>& weights, std::vector<const Tensor*>& args) {
+  args.clear();
+  for (const auto& in : node.inputs) {
+    if (auto it = env.find(in); it != env.end()) args.push_back(&it->second);
+    else args.push_back(&weights.at(in));
+  }
+}
+
 std::map<std::string, Range> calibrate_on(const Graph& graph, const Weights& weights,
                                           const std::vector<std::vector<Tensor>>& samples) {
   const auto wf = f32_weights(graph, weights);
@@ -161,11 +170,7 @@ std::map<std::string, Range> calibrate_on(const Graph& graph, const Weights& wei
     std::vector<const Tensor*> args;
     for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
       const Node& node = graph.nodes[i];
-      args.clear();
-      for (const auto& in : node.inputs) {
-        if (auto it = env.find(in); it != env.end()) args.push_back(&it->second);
-        else args.push_back(&wf.at(in));
-      }
+      node_args(node, env, wf, args);
       const Shape& shape = graph.info(node.name).shape;
       const Activation act = fused_act(node);
       Tensor out;

@@ -55,6 +55,9 @@ std::map<std::string, Range> calibrate(const Graph& graph, const Weights& weight
 // f32 by name, and each tensor's last reader (to free activations early).
 std::unordered_map<std::string, Tensor> f32_weights(const Graph& graph, const Weights& weights);
 std::unordered_map<std::string, std::size_t> last_uses(const Graph& graph);
+// A node's inputs as `args`: each from the activations `env` when there, else from `weights`.
+void node_args(const Node& node, const std::unordered_map<std::string, Tensor>& env,
+               const std::unordered_map<std::string, Tensor>& weights, std::vector<const Tensor*>& args);
 
 std::map<std::string, Range> calibrate_on(const Graph& graph, const Weights& weights,
                                           const std::vector<std::vector<Tensor>>& samples);

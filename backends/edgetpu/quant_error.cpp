@@ -81,11 +81,7 @@ std::vector<TensorError> per_tensor_error(const Graph& graph, const Weights& wei
   std::vector<const Tensor*> args;
   for (std::size_t i = 0; i < graph.nodes.size(); ++i) {
     const Node& node = graph.nodes[i];
-    args.clear();
-    for (const auto& in : node.inputs) {
-      if (auto it = env.find(in); it != env.end()) args.push_back(&it->second);
-      else args.push_back(&wf.at(in));
-    }
+    node_args(node, env, wf, args);
     const Shape& shape = graph.info(node.name).shape;
     const Activation act = fused_act(node);
     std::string op(op_name(node.op));

@@ -146,20 +146,6 @@ Settings parse(int argc, char** argv) {
   return s;
 }
 
-// Share of the reference detections the gpu found: same class, IoU ≥ 0.9, score within 1e-3.
-double matched_fraction(const mobiledet::Detections& want, const mobiledet::Detections& got) {
-  std::vector<bool> used(got.size(), false);
-  std::size_t matched = 0;
-  for (std::size_t i = 0; i < want.size(); ++i)
-    for (std::size_t j = 0; j < got.size(); ++j)
-      if (!used[j] && got.classes[j] == want.classes[i] && mobiledet::iou(got.boxes[j], want.boxes[i]) >= 0.9f &&
-          std::abs(got.scores[j] - want.scores[i]) <= 1e-3f) {
-        used[j] = true;
-        ++matched;
-        break;
-      }
-  return want.size() == 0 ? (got.size() == 0 ? 1.0 : 0.0) : static_cast<double>(matched) / static_cast<double>(want.size());
-}
 
 double median(std::vector<double> v) {
   if (v.empty()) return std::nan("");
@@ -244,7 +230,7 @@ std::map<Precision, Conformance> conformance(const Workload& w, const Backend& g
         const auto anchors = mobiledet::ssdlite_anchors(m.graph);
         const auto rd = mobiledet::postprocess(want[at(mobiledet::kBoxEncodings)], want[at(mobiledet::kClassLogits)], anchors);
         const auto gd = mobiledet::postprocess(got[at(mobiledet::kBoxEncodings)], got[at(mobiledet::kClassLogits)], anchors);
-        const double f = matched_fraction(rd[0], gd[0]);
+        const double f = bench::matched_fraction(rd[0], gd[0]);
         c.detections = fmt::format("{:.0f}% of {}", 100 * f, rd[0].size());
         if (p == Precision::fp32 && !(f >= 0.95))
           log.fail(step, fmt::format("{:.1f}% of the reference detections found (95% needed)", 100 * f));

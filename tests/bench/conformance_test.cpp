@@ -13,6 +13,22 @@ namespace {
 
 const std::vector<std::string> kNames = {"boxes", "logits"};
 
+// Detections found again: same class, IoU >= 0.9, score within 1e-3, in any order.
+TEST(Conformance, MatchedFractionFindsDetectionsInAnyOrder) {
+  using mobiledet::Box;
+  mobiledet::Detections want{{Box{0, 0, 1, 1}, Box{0, 0, 0.5f, 0.5f}}, {0.9f, 0.8f}, {1, 2}};
+  mobiledet::Detections swapped{{Box{0, 0, 0.5f, 0.5f}, Box{0, 0, 1, 1}}, {0.8f, 0.9f}, {2, 1}};
+  EXPECT_DOUBLE_EQ(matched_fraction(want, swapped), 1.0);
+  mobiledet::Detections other_class = swapped;
+  other_class.classes[0] = 3;
+  EXPECT_DOUBLE_EQ(matched_fraction(want, other_class), 0.5);
+  mobiledet::Detections score_off = swapped;
+  score_off.scores[1] = 0.95f;
+  EXPECT_DOUBLE_EQ(matched_fraction(want, score_off), 0.5);
+  EXPECT_DOUBLE_EQ(matched_fraction({}, {}), 1.0);
+  EXPECT_DOUBLE_EQ(matched_fraction(want, {}), 0.0);
+}
+
 TEST(Conformance, PassesCloseOutputsAndNamesTheClosestToItsBound) {
   const std::vector<Tensor> want = {Tensor::from_f32({2}, {1, 0}), Tensor::from_f32({2}, {0, 2})};
   const std::vector<Tensor> got = {Tensor::from_f32({2}, {1.001f, 0}), Tensor::from_f32({2}, {0, 2.01f})};

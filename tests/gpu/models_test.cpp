@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "backends/gpu/box_decode.h"
+#include "bench/conformance.h"
 #include "core/fold_batch_norm.h"
 #include "core/reference/reference_backend.h"
 #include "models/mobiledet/mobiledet.h"
@@ -21,22 +22,6 @@
 
 namespace eb {
 namespace {
-
-// The fraction of `want`'s detections that `got` has too: same class, IoU ≥ 0.9, score
-// within 1e-3 (order-free, so ties broken differently do not count as misses).
-double matched_fraction(const mobiledet::Detections& want, const mobiledet::Detections& got) {
-  std::vector<bool> used(got.size(), false);
-  std::size_t matched = 0;
-  for (std::size_t i = 0; i < want.size(); ++i)
-    for (std::size_t j = 0; j < got.size(); ++j)
-      if (!used[j] && got.classes[j] == want.classes[i] && mobiledet::iou(got.boxes[j], want.boxes[i]) >= 0.9f &&
-          std::abs(got.scores[j] - want.scores[i]) <= 1e-3f) {
-        used[j] = true;
-        ++matched;
-        break;
-      }
-  return want.size() == 0 ? (got.size() == 0 ? 1.0 : 0.0) : static_cast<double>(matched) / static_cast<double>(want.size());
-}
 
 std::size_t output_index(const Graph& g, std::string_view name) {
   const auto it = std::find(g.outputs.begin(), g.outputs.end(), std::string(name));
@@ -82,7 +67,7 @@ void check_workload(const std::string& name, int batch, bool assert_16_bit) {
       const auto ref_dets = mobiledet::postprocess(want[bi], want[ci], anchors);
       const auto gpu_dets = mobiledet::postprocess(got[bi], got[ci], anchors);
       for (std::size_t img = 0; img < ref_dets.size(); ++img) {
-        const double f = matched_fraction(ref_dets[img], gpu_dets[img]);
+        const double f = bench::matched_fraction(ref_dets[img], gpu_dets[img]);
         std::printf("  image %zu: %zu reference detections, %zu gpu, %.1f%% matched\n", img, ref_dets[img].size(),
                     gpu_dets[img].size(), 100 * f);
         if (v.precision == Precision::fp32) {
