@@ -1,8 +1,6 @@
 #include "bench/host_share.h"
 #include "bench/job.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <thread>
 
@@ -14,7 +12,6 @@
 #include "bench/power/sampler.h"
 #include "bench/provenance_json.h"
 #include "bench/weights_hash.h"
-#include "core/safetensors.h"
 
 namespace eb::bench {
 namespace {
@@ -64,52 +61,7 @@ const Backend& resolve_backend(JobSpec& spec, const BackendRegistry& backends) {
   return *b;
 }
 
-// Weights from a safetensors file must be exactly the model's: every weight present with
-// its shape and dtype, and nothing else (a stray tensor usually means the wrong model).
-Weights load_weights_for(const std::filesystem::path& path, const Graph& graph, const std::string& model) {
-  Weights w = load_safetensors(path);
-  try {
-    w.check_against(graph);
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(fmt::format("{} does not fit model '{}': {}", path.string(), model, e.what()));
-  }
-  for (const auto& name : w.names())
-    if (!graph.is_weight(name))
-      throw std::runtime_error(
-          fmt::format("{} does not fit model '{}': tensor '{}' is not a weight of the model", path.string(), model, name));
-  return w;
-}
-
-// The input samples are allocated up front; a batch (times --samples) that cannot fit in
-// memory is a usage error with the figures, not a std::bad_alloc later.
-void check_input_memory(const Graph& graph, const JobSpec& spec) {
-  double bytes = 0;
-  for (const auto& in : graph.inputs) bytes += static_cast<double>(numel(graph.info(in).shape)) * 4.0;
-  bytes *= spec.samples;
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
-  const double limit = pages > 0 && page > 0 ? 0.5 * static_cast<double>(pages) * static_cast<double>(page) : 0;
-  if (limit > 0 && bytes > limit)
-    throw InvalidJob(fmt::format("batch {} with {} input samples needs {:.1f} GB of inputs, above the limit of half this "
-                                 "machine's memory ({:.1f} GB): lower --batch or --samples",
-                                 spec.batch, spec.samples, bytes * 1e-9, limit * 1e-9));
-}
-
 }  // namespace
-
-BuiltWorkload build_workload(const WorkloadRegistry& workloads, const std::string& model, const std::string& task, int batch) {
-  if (batch < 1) throw InvalidJob(fmt::format("batch must be at least 1 (got {})", batch));
-  if (batch > kMaxBatch) throw InvalidJob(fmt::format("batch {} is above the limit of {}", batch, kMaxBatch));
-  BuiltWorkload b;
-  try {
-    b.workload = &workloads.get(model);
-    const auto tasks = b.workload->tasks();
-    b.task = task.empty() && !tasks.empty() ? tasks.front() : task;
-    b.graph = b.workload->build(WorkloadOptions{b.task, batch});
-  } catch (const std::invalid_argument& e) {
-    throw InvalidJob(e.what());
-  }
-  return b;
-}
 
 const Backend& default_backend(const BackendRegistry& backends) {
   for (const Backend* b : backends.all())
@@ -131,7 +83,7 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
 
   PreparedJob job;
   job.spec = spec;
-  job.built = build_workload(workloads, spec.model, spec.task, spec.batch);
+  BuiltWorkload built = build_workload(workloads, spec.model, spec.task, spec.batch);
   job.backend = &resolve_backend(job.spec, backends);
   try {
     check_backend_options(backends, job.spec.compile.extra);
@@ -140,34 +92,26 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
     throw InvalidJob(fmt::format("--backend-option: {}", e.what()));
   }
   job.fallback = &backends.reference();
-  const Graph& graph = job.built.graph;
+  job.model = prepare_model(std::move(built), ModelRequest{spec.model, spec.task, spec.batch, spec.seed, std::nullopt,
+                                                           spec.weights_file, spec.samples});
+  const Graph& graph = job.model.built.graph;
 
   WorkloadFacts& w = job.facts;
   w.model = spec.model;
-  w.task = job.built.task;
+  w.task = job.model.built.task;
   w.batch = spec.batch;
   for (const auto& in : graph.inputs) w.inputs.emplace_back(in, graph.info(in).shape);
   w.input_seed = spec.seed;
   w.params = graph.param_count();
   w.macs = graph.mac_count();
   if (spec.weights_file) {
-    job.weights = load_weights_for(*spec.weights_file, graph, spec.model);
     w.weights.kind = WeightsSource::Kind::file;
     w.weights.path = spec.weights_file->string();
   } else {
-    job.weights = job.built.workload->make_weights(graph, spec.seed);
     w.weights.kind = WeightsSource::Kind::seeded;
     w.weights.seed = spec.seed;
   }
-  w.weights.hash = weights_hash(job.weights);
-  check_input_memory(graph, spec);
-  job.inputs = job.built.workload->make_inputs(graph, spec.seed);
-  for (int i = 0; i < spec.samples; ++i) {
-    const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(i);
-    job.pool.samples.push_back(i == 0 ? job.inputs : job.built.workload->make_inputs(graph, seed));
-    job.pool.seeds.push_back(seed);
-  }
-  job.folded = fold_batch_norm(graph, job.weights);
+  w.weights.hash = weights_hash(job.model.weights);
   try {
     check_accuracy_spec(spec.accuracy, spec.model, graph);  // a data set that cannot fit fails now, not after the timed run
   } catch (const std::invalid_argument& e) {
@@ -223,8 +167,8 @@ CompiledModel compile_job(const PreparedJob& job, ResultRecord& r, const RunHook
   const JobSpec& spec = job.spec;
   if (hooks.say)
     hooks.say(fmt::format("compiling {} for {} ({})", spec.model, job.backend->name(), precision_name(spec.compile.precision)));
-  CompiledModel compiled = compile_model(job.folded.graph, job.folded.weights, *job.backend, *job.fallback, spec.compile);
-  compiled.executable = with_host_postprocess(std::move(compiled.executable), *job.built.workload, job.folded.graph);
+  CompiledModel compiled = compile_prepared(job.model, *job.backend, *job.fallback, spec.compile);
+  compiled.executable = with_host_postprocess(std::move(compiled.executable), *job.model.built.workload, job.model.folded.graph);
   compiled.info = compiled.executable->info();
   r.backend.plan = compiled.plan;
   r.backend.executable_info = compiled.info;
@@ -244,22 +188,22 @@ std::string running_line(const JobSpec& spec, const SamplePool& pool) {
 // After the timed phase: profile, outputs, validity.
 void finish_record(ResultRecord& r, const PreparedJob& job, CompiledModel& compiled, const Timings& timings) {
   const JobSpec& spec = job.spec;
-  const Graph& graph = job.built.graph;
+  const Graph& graph = job.model.built.graph;
   if (spec.measure.profile_runs > 0 && !timings.interrupted)
-    r.profile = ProfileFacts{spec.measure.profile_runs, profile_nodes(*compiled.executable, job.pool, spec.measure.profile_runs)};
+    r.profile = ProfileFacts{spec.measure.profile_runs, profile_nodes(*compiled.executable, job.model.pool, spec.measure.profile_runs)};
   // Accuracy mode: untimed, on the executable already compiled, before it is freed.
-  r.accuracy = evaluate_accuracy({spec.accuracy, spec.model, graph, job.folded.graph, job.folded.weights, job.inputs, spec.seed,
+  r.accuracy = evaluate_accuracy({spec.accuracy, spec.model, graph, job.model.folded.graph, job.model.folded.weights, job.model.inputs, spec.seed,
                                   timings.outputs, *compiled.executable, *job.backend, spec.compile.precision, *job.fallback,
                                   timings.interrupted});
   compiled.executable.reset();  // free the backend's memory before post-processing
   r.timing = make_timing_facts(compiled, timings, spec.batch);
-  r.scenario = make_scenario_facts(spec.measure, job.pool, timings);
+  r.scenario = make_scenario_facts(spec.measure, job.model.pool, timings);
 
   r.outputs.provenance = Provenance::measured(
       fmt::format("computed by backend '{}' ({}) on this host", job.backend->name(), precision_name(spec.compile.precision)));
   for (std::size_t i = 0; i < timings.outputs.size() && i < graph.outputs.size(); ++i)
     r.outputs.tensors.push_back(summarize_output(graph.outputs[i], timings.outputs[i]));
-  r.outputs.workload = job.built.workload->describe_outputs(graph, job.weights, job.inputs, timings.outputs);
+  r.outputs.workload = job.model.built.workload->describe_outputs(graph, job.model.weights, job.model.inputs, timings.outputs);
 
   r.validity = judge_validity(timings, spec.measure, r.outputs.tensors, compiled.plan);
   if (r.power && r.power->energy) judge_energy(r.validity, *r.power->energy);
@@ -300,8 +244,8 @@ ResultRecord run_job(PreparedJob& job, const RunHooks& hooks) {
     job.power = select_power_sources(spec.power, env);
     if (job.backend->power_model_use(spec.compile) == PowerModelUse::modeled_time) model_only = compiled.executable->power_model();
   }
-  if (hooks.say) hooks.say(running_line(spec, job.pool));
-  TimedPhase phase(*compiled.executable, job.pool, spec.measure, hooks.interrupt);
+  if (hooks.say) hooks.say(running_line(spec, job.model.pool));
+  TimedPhase phase(*compiled.executable, job.model.pool, spec.measure, hooks.interrupt);
   phase.first_inference();
   if (job.power) {
     r.power = PowerFacts{};
@@ -368,7 +312,7 @@ ResultRecord run_job(PreparedJob& job, const RunHooks& hooks) {
 ResultRecord failed_record(const PreparedJob& job, std::string_view error) {
   ResultRecord r = start_record(job);
   r.timing.provenance = Provenance::measured(kHostClock);
-  r.scenario.sample_seeds = job.pool.seeds;
+  r.scenario.sample_seeds = job.model.pool.seeds;
   r.validity.fail(kFailedReason);
   r.validity.error = std::string(error);
   return r;
@@ -397,8 +341,8 @@ std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, c
     records.push_back(start_record(job));
     try {
       compiled[i] = compile_job(job, records.back(), hooks);
-      if (hooks.say) hooks.say(running_line(job.spec, job.pool) + ", interleaved");
-      phases[i] = std::make_unique<TimedPhase>(*compiled[i].executable, job.pool, job.spec.measure, hooks.interrupt);
+      if (hooks.say) hooks.say(running_line(job.spec, job.model.pool) + ", interleaved");
+      phases[i] = std::make_unique<TimedPhase>(*compiled[i].executable, job.model.pool, job.spec.measure, hooks.interrupt);
       phases[i]->first_inference();
       phases[i]->warm_up();
     } catch (const std::exception& e) {

@@ -2,8 +2,8 @@
 // the whole `edgebench run` pipeline, so the CLI only parses flags and prints. Two steps,
 // so that everything a user can get wrong fails before anything slow or visible happens:
 //
-//   prepare_job  resolve model, task and backend → build the graph → seeded weights, or a
-//                safetensors file checked against the graph → fold batch norm
+//   prepare_job  resolve model, task and backend → check the settings → prepare_model
+//                (bench/prepare_model.h: graph, weights, input samples, batch norm folded)
 //   run_job      compile for the backend (reference fallback) → first inference, warm-up,
 //                [idle baseline] → [power sampler on] timed phase [off] → [per-node
 //                profile] → outputs described → validity judged → record
@@ -26,20 +26,13 @@
 
 #include "bench/accuracy/run_accuracy.h"
 #include "bench/power/selection.h"
+#include "bench/prepare_model.h"
 #include "bench/result_record.h"
 #include "bench/runner.h"
-#include "core/fold_batch_norm.h"
 #include "core/registry.h"
 #include "models/workload.h"
 
 namespace eb::bench {
-
-// The job as asked for is impossible (unknown model, backend or task; bad counts; a
-// precision the backend lacks): the request is wrong, not the machine. The CLI exits 2.
-class InvalidJob : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
-};
 
 struct JobSpec {
   std::string model;
@@ -62,33 +55,15 @@ struct JobSpec {
   AccuracySpec accuracy;     // fidelity to the reference, --dataset, --limit (bench/accuracy/run_accuracy.h)
 };
 
-// A workload's graph as the model declares it (batch norm not yet folded).
-struct BuiltWorkload {
-  const Workload* workload = nullptr;
-  std::string task;  // the task built: the default one when none was asked for; empty if the model has none
-  Graph graph;
-};
-
-// The largest batch accepted: far above what an edge device runs, and low enough that the
-// graph's shape arithmetic cannot overflow. (Memory is checked separately, per job.)
-inline constexpr int kMaxBatch = 4096;
-
-// Throws InvalidJob for an unknown model or task, or a batch below 1 or above kMaxBatch.
-BuiltWorkload build_workload(const WorkloadRegistry& workloads, const std::string& model, const std::string& task, int batch);
-
 // The backend used when none is named: the first available one in registry order.
 // Throws std::runtime_error if none is available.
 const Backend& default_backend(const BackendRegistry& backends);
 
 struct PreparedJob {
   JobSpec spec;
-  BuiltWorkload built;
   const Backend* backend = nullptr;
   const Backend* fallback = nullptr;  // the reference backend
-  Weights weights;                    // as loaded or seeded (what the record's hash covers)
-  std::vector<Tensor> inputs;         // sample 0 (the job's seed): the outputs recorded are of these
-  SamplePool pool;                    // every sample, inputs first
-  FoldedModel folded;                 // what the backend compiles
+  PreparedModel model;                // graph, weights, input samples (sample 0: the outputs recorded are of these), folded
   WorkloadFacts facts;
   std::optional<PowerSelection> power;  // discovered sources (run_job consumes them); none with --power none
 };
