@@ -2,6 +2,7 @@
 #include "bench/job.h"
 
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include <fmt/format.h>
@@ -61,6 +62,80 @@ const Backend& resolve_backend(JobSpec& spec, const BackendRegistry& backends) {
   return *b;
 }
 
+// A value of `o` that its declaration accepts, to ask the backend what giving `o` would do;
+// none for free text.
+std::optional<std::string> example_value(const OptionSpec& o) {
+  std::vector<std::string> candidates;
+  if (!o.default_value.empty()) candidates.push_back(o.default_value);
+  candidates.insert(candidates.end(), o.choices.begin(), o.choices.end());
+  if (std::isfinite(o.max)) candidates.push_back(fmt::format("{}", o.max));
+  if (std::isfinite(o.min) && !o.min_exclusive) candidates.push_back(fmt::format("{}", o.min));
+  candidates.emplace_back("1");
+  for (const auto& v : candidates) {
+    try {
+      check_option_value(o, v);
+      return v;
+    } catch (const std::invalid_argument&) {
+    }
+  }
+  return std::nullopt;
+}
+
+// Why `--power model` finds no model, from the backend's own answers: the declared
+// settings that, given, would give it one (the cpu backend's TDP), or else "with these
+// settings".
+std::string no_power_model_hint(const Backend& b, const CompileOptions& compile) {
+  std::string enabling;
+  for (const OptionSpec& o : b.options()) {
+    if (o.type == OptionType::text || compile.extra.contains(o.key)) continue;
+    const auto value = example_value(o);
+    if (!value) continue;
+    CompileOptions with = compile;
+    with.extra[o.key] = *value;
+    if (b.power_model_use(with) != PowerModelUse::none)
+      enabling += fmt::format("{}--backend-option {}=<{}> ({})", enabling.empty() ? "" : " or ", o.key, o.type_text(), o.help);
+  }
+  return enabling.empty() ? " with these settings" : " unless given " + enabling;
+}
+
+// The power request, checked before anything runs (a bad spec, a model the backend does
+// not have, a modeled energy combined with sampled ones); its sources are selected once,
+// after compile (select_job_power), when the backend's model exists.
+void check_power_request(const PreparedJob& job) {
+  std::vector<PowerSpecItem> items;
+  try {
+    items = parse_power_spec(job.spec.power);
+  } catch (const std::invalid_argument& e) {
+    throw InvalidJob(e.what());
+  }
+  if (!wants_power_model(job.spec.power)) return;
+  const PowerModelUse use = job.backend->power_model_use(job.spec.compile);
+  const std::string name(job.backend->name());
+  if (use == PowerModelUse::none)
+    throw InvalidJob(fmt::format("--power model: backend '{}' has no power model{}", name,
+                                 no_power_model_hint(*job.backend, job.spec.compile)));
+  // A simulated device's modeled energy and energy sampled over the host's wall time
+  // cannot share one total.
+  if (use == PowerModelUse::modeled_time && items.size() != 1)
+    throw InvalidJob(fmt::format("--power: backend '{}' runs in modeled time, so its modeled energy cannot be combined "
+                                 "with other sources sampled in host time; use --power model alone",
+                                 name));
+}
+
+// The job's power sources, selected once, after compile: `model` is the compiled
+// executable's. None with --power none. Throws std::runtime_error when a source named
+// explicitly yields no channel.
+std::optional<PowerSelection> select_job_power(const PreparedJob& job, const Executable& exe) {
+  if (job.spec.power == "none") return std::nullopt;
+  PowerEnvironment env;
+  if (wants_power_model(job.spec.power)) env.model = power_model_of(exe, std::string(job.backend->name()));
+  try {
+    return select_power_sources(job.spec.power, env);
+  } catch (const std::invalid_argument& e) {
+    throw InvalidJob(e.what());
+  }
+}
+
 }  // namespace
 
 const Backend& default_backend(const BackendRegistry& backends) {
@@ -117,30 +192,7 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
   } catch (const std::invalid_argument& e) {
     throw InvalidJob(e.what());
   }
-  if (spec.power != "none") {
-    try {
-      // `model` is the compiled executable's (run_job selects again then); a stand-in here
-      // lets the rest of the spec fail now.
-      PowerEnvironment env;
-      if (wants_power_model(spec.power)) env.model = PowerModel{"(the backend's, once compiled)", {}, [](PowerPhase) { return 0.0; }};
-      job.power = select_power_sources(spec.power, env);
-    } catch (const std::invalid_argument& e) {
-      throw InvalidJob(e.what());
-    }
-    if (wants_power_model(spec.power)) {
-      const PowerModelUse use = job.backend->power_model_use(job.spec.compile);
-      const std::string name(job.backend->name());
-      if (use == PowerModelUse::none)
-        throw InvalidJob(fmt::format("--power model: backend '{}' has no power model{}", name,
-                                     name == "cpu" ? " unless given the CPU's TDP (--backend-option cpu.tdp_watts=W)" : " with these settings"));
-      // A simulated device's modeled energy and energy sampled over the host's wall time
-      // cannot share one total.
-      if (use == PowerModelUse::modeled_time && job.power->sources.size() != 1)
-        throw InvalidJob(fmt::format("--power: backend '{}' runs in modeled time, so its modeled energy cannot be combined "
-                                     "with other sources sampled in host time; use --power model alone",
-                                     name));
-    }
-  }
+  if (spec.power != "none") check_power_request(job);
   return job;
 }
 
@@ -235,30 +287,27 @@ ResultRecord run_job(PreparedJob& job, const RunHooks& hooks) {
   // Power: the sampler owns the sources; the selection's description is kept first.
   std::unique_ptr<PowerSampler> sampler;
   std::vector<PowerUnavailable> unavailable;
+  std::optional<PowerSelection> power = select_job_power(job, *compiled.executable);
   // `--power model` on a simulated device: its energy is the model's power over the
   // modeled time (prepare_job made sure no other source was asked for).
   std::optional<PowerModelInfo> model_only;
-  if (job.power && wants_power_model(spec.power)) {
-    PowerEnvironment env;
-    env.model = power_model_of(*compiled.executable, r.backend.name);
-    job.power = select_power_sources(spec.power, env);
-    if (job.backend->power_model_use(spec.compile) == PowerModelUse::modeled_time) model_only = compiled.executable->power_model();
-  }
+  if (power && wants_power_model(spec.power) && job.backend->power_model_use(spec.compile) == PowerModelUse::modeled_time)
+    model_only = compiled.executable->power_model();
   if (hooks.say) hooks.say(running_line(spec, job.model.pool));
   TimedPhase phase(*compiled.executable, job.model.pool, spec.measure, hooks.interrupt);
   phase.first_inference();
-  if (job.power) {
+  if (power) {
     r.power = PowerFacts{};
-    r.power->selection = to_json(*job.power);
-    unavailable = job.power->unavailable;
-    if (job.power->sources.empty()) {
+    r.power->selection = to_json(*power);
+    unavailable = power->unavailable;
+    if (power->sources.empty()) {
       r.power->not_measured = "no power source could be used here (see selection.unavailable)";
     } else if (!model_only) {
       SamplerOptions options;
       options.period = spec.power_period;
-      sampler = std::make_unique<PowerSampler>(std::move(job.power->sources), options);
+      sampler = std::make_unique<PowerSampler>(std::move(power->sources), options);
     }
-    job.power.reset();
+    power.reset();
   }
 
   phase.warm_up();
@@ -330,6 +379,7 @@ std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, c
   std::vector<CompiledModel> compiled(n);
   std::vector<std::unique_ptr<TimedPhase>> phases(n);
   std::vector<std::string> failures(n);  // non-empty: the job threw this, and is out of the rotation
+  std::vector<std::optional<PowerSelection>> power(n);  // recorded, not sampled
   records.reserve(n);
   const auto fail = [&](std::size_t i, const std::exception& e) {
     failures[i] = e.what();
@@ -341,6 +391,7 @@ std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, c
     records.push_back(start_record(job));
     try {
       compiled[i] = compile_job(job, records.back(), hooks);
+      power[i] = select_job_power(job, *compiled[i].executable);
       if (hooks.say) hooks.say(running_line(job.spec, job.model.pool) + ", interleaved");
       phases[i] = std::make_unique<TimedPhase>(*compiled[i].executable, job.model.pool, job.spec.measure, hooks.interrupt);
       phases[i]->first_inference();
@@ -367,12 +418,12 @@ std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, c
       records[i] = failed_record(jobs[i], failures[i]);
       continue;
     }
-    if (jobs[i].power) {
+    if (power[i]) {
       records[i].power = PowerFacts{};
-      records[i].power->selection = to_json(*jobs[i].power);
+      records[i].power->selection = to_json(*power[i]);
       records[i].power->not_measured = "backends were interleaved (--interleave), so energy cannot be "
                                        "attributed to one of them";
-      jobs[i].power.reset();
+      power[i].reset();
     }
     try {
       const Timings timings = phases[i]->finish();

@@ -4,7 +4,8 @@
 //
 //   prepare_job  resolve model, task and backend → check the settings → prepare_model
 //                (bench/prepare_model.h: graph, weights, input samples, batch norm folded)
-//   run_job      compile for the backend (reference fallback) → first inference, warm-up,
+//   run_job      compile for the backend (reference fallback) → select the power sources
+//                (`model`: the compiled executable's) → first inference, warm-up,
 //                [idle baseline] → [power sampler on] timed phase [off] → [per-node
 //                profile] → outputs described → validity judged → record
 //
@@ -65,17 +66,17 @@ struct PreparedJob {
   const Backend* fallback = nullptr;  // the reference backend
   PreparedModel model;                // graph, weights, input samples (sample 0: the outputs recorded are of these), folded
   WorkloadFacts facts;
-  std::optional<PowerSelection> power;  // discovered sources (run_job consumes them); none with --power none
 };
 
 // Throws:
 //   InvalidJob          unknown model, backend or task; bad batch; a precision the backend
 //                       lacks; an invalid stop rule or warm-up; samples < 1; a bad --power
-//                       spec or power period
+//                       spec or power period; --power model on a backend without a model
+//                       (the settings that would give it one named), or with other sources
+//                       on a backend whose time is modeled
 //   std::runtime_error  the backend is not available here (with its probe's reason); the
 //                       weights file cannot be read, is malformed, or does not fit the
-//                       model exactly (naming the tensor); a power source named explicitly
-//                       yields no channel
+//                       model exactly (naming the tensor)
 PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, const WorkloadRegistry& workloads);
 
 // Stage lines ("compiling ...", "running ...") for a user waiting on a long job.
@@ -89,8 +90,10 @@ struct RunHooks {
   const std::atomic<bool>* interrupt = nullptr;  // set by Ctrl-C (interrupt.h): ends the run, record marked interrupted
 };
 
-// Compiles and runs; consumes job.power's sources. Throws whatever compiling or running
-// throws (for example a node the backend does not support when fallback is disabled).
+// Compiles, selects the power sources (once, after compile: `model` is the compiled
+// executable's), and runs. Throws whatever compiling or running throws (for example a node
+// the backend does not support when fallback is disabled), and std::runtime_error when a
+// power source named explicitly yields no channel.
 // An interrupt does not throw: the record is returned, INVALID with reason "interrupted".
 ResultRecord run_job(PreparedJob& job, const RunHooks& hooks);
 ResultRecord run_job(PreparedJob& job, const ProgressFn& progress = {});
