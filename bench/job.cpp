@@ -373,7 +373,9 @@ ResultRecord run_job(PreparedJob& job, const ProgressFn& progress) {
   return run_job(job, hooks);
 }
 
-std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, const RunHooks& hooks) {
+namespace {
+
+std::vector<ResultRecord> run_interleaved(std::vector<PreparedJob>& jobs, const RunHooks& hooks) {
   const std::size_t n = jobs.size();
   std::vector<ResultRecord> records;
   std::vector<CompiledModel> compiled(n);
@@ -431,6 +433,46 @@ std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, c
     } catch (const std::exception& e) {
       records[i] = failed_record(jobs[i], e.what());
     }
+  }
+  return records;
+}
+
+std::vector<ResultRecord> run_sequential(std::vector<PreparedJob>& jobs, const RunPolicy& policy, const JobHooks& hooks) {
+  std::vector<ResultRecord> records;
+  const RunHooks& run = hooks.run;
+  for (std::size_t i = 0; i < jobs.size() && !interrupted(run.interrupt); ++i) {
+    if (i > 0 && policy.cool_down.count() > 0) {
+      if (run.say) run.say(fmt::format("cooldown {:g} s", std::chrono::duration<double>(policy.cool_down).count()));
+      cool_down(policy.cool_down, run.interrupt);
+      if (interrupted(run.interrupt)) break;
+    }
+    if (hooks.on_start) hooks.on_start(i);
+    if (!policy.keep_going) {
+      records.push_back(run_job(jobs[i], run));
+    } else {
+      // One job's failure must not cost the others' results: it is recorded (INVALID,
+      // "failed", with the error) and the next job runs.
+      try {
+        records.push_back(run_job(jobs[i], run));
+      } catch (const std::exception& e) {
+        if (hooks.on_failure) hooks.on_failure(i, e.what());
+        records.push_back(failed_record(jobs[i], e.what()));
+      }
+    }
+    // At once, so that a later job's failure or Ctrl-C does not lose it.
+    if (hooks.on_record) hooks.on_record(i, records.back());
+  }
+  return records;
+}
+
+}  // namespace
+
+std::vector<ResultRecord> run_jobs(std::vector<PreparedJob>& jobs, const RunPolicy& policy, const JobHooks& hooks) {
+  if (policy.order == RunPolicy::Order::sequential) return run_sequential(jobs, policy, hooks);
+  std::vector<ResultRecord> records = run_interleaved(jobs, hooks.run);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (hooks.on_failure && !records[i].validity.error.empty()) hooks.on_failure(i, records[i].validity.error);
+    if (hooks.on_record) hooks.on_record(i, records[i]);
   }
   return records;
 }

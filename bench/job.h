@@ -103,12 +103,38 @@ ResultRecord run_job(PreparedJob& job, const ProgressFn& progress = {});
 // timings. A comparison writes it so that the failure is visible beside the other backends.
 ResultRecord failed_record(const PreparedJob& job, std::string_view error);
 
-// Every job compiled, warmed up, then timed one query per job in turn until every job's
-// stop rule is met (or an interrupt). Energy cannot be attributed to one backend when they
-// alternate, so power is not sampled (the record says why). Records in the jobs' order.
-// A job that throws is taken out of the rotation and its record is failed_record(); the
-// others run on.
-std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, const RunHooks& hooks);
+// How run_jobs runs several jobs.
+struct RunPolicy {
+  enum class Order : std::uint8_t {
+    sequential,   // one job after the other (run_job), each with its own power sources
+    interleaved,  // every job compiled and warmed up, then one query per job in turn until
+                  // every stop rule is met (or an interrupt), so that drift (thermal,
+                  // frequency, background load) hits all of them alike; energy cannot be
+                  // attributed to one job, so power is not sampled (the record says why)
+  };
+  Order order = Order::sequential;
+  // A job that throws (compiling or running) gets failed_record() and the others run on;
+  // false: the exception is run_jobs' (a lone run's failure is the command's error).
+  // Interleaved jobs always keep going.
+  bool keep_going = true;
+  std::chrono::nanoseconds cool_down{0};  // sequential: pause between jobs
+};
+
+// What run_jobs reports as it goes, beside the RunHooks of each job.
+struct JobHooks {
+  RunHooks run;
+  std::function<void(std::size_t job)> on_start;  // a sequential job is about to compile
+  // Every record as soon as it is complete (sequential: after each job; interleaved: all at
+  // the end), failed ones included, so that a caller writes it before anything else can go
+  // wrong.
+  std::function<void(std::size_t job, const ResultRecord&)> on_record;
+  std::function<void(std::size_t job, std::string_view error)> on_failure;  // before its failed_record
+};
+
+// Runs every job by `policy`; returns the records in the jobs' order. A sequential run
+// stops early on an interrupt (hooks.run.interrupt): the job in progress is recorded
+// INVALID ("interrupted") and the jobs after it are skipped (no record).
+std::vector<ResultRecord> run_jobs(std::vector<PreparedJob>& jobs, const RunPolicy& policy, const JobHooks& hooks);
 
 // Sleeps `d` (the cooldown between backends) in short steps, returning early on an interrupt.
 void cool_down(std::chrono::nanoseconds d, const std::atomic<bool>* interrupt);
