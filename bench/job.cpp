@@ -386,6 +386,7 @@ std::vector<ResultRecord> run_interleaved(std::vector<PreparedJob>& jobs, const 
   const auto fail = [&](std::size_t i, const std::exception& e) {
     failures[i] = e.what();
     phases[i].reset();
+    power[i].reset();  // its model source reads the executable
     compiled[i].executable.reset();
   };
   for (std::size_t i = 0; i < n; ++i) {

@@ -9,9 +9,10 @@
 //                [idle baseline] → [power sampler on] timed phase [off] → [per-node
 //                profile] → outputs described → validity judged → record
 //
-// Several backends (--backend a,b): one PreparedJob each, run one after the other with a
-// cooldown between them (run_job), or alternating query by query (run_jobs_interleaved)
-// so that drift (thermal, frequency, background load) hits all of them alike.
+// Several jobs (run --backend a,b; reproduce): one PreparedJob each, handed to run_jobs,
+// which runs them one after the other with a cooldown between them (run_job each), or
+// alternating query by query so that drift (thermal, frequency, background load) hits all
+// of them alike, and hands over each record as soon as it is complete.
 #pragma once
 
 #include <atomic>
