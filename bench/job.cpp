@@ -1,9 +1,8 @@
 #include "bench/host_share.h"
 #include "bench/job.h"
 
-#include <unistd.h>
-
 #include <algorithm>
+#include <cmath>
 #include <thread>
 
 #include <fmt/format.h>
@@ -14,7 +13,6 @@
 #include "bench/power/sampler.h"
 #include "bench/provenance_json.h"
 #include "bench/weights_hash.h"
-#include "core/safetensors.h"
 
 namespace eb::bench {
 namespace {
@@ -64,52 +62,81 @@ const Backend& resolve_backend(JobSpec& spec, const BackendRegistry& backends) {
   return *b;
 }
 
-// Weights from a safetensors file must be exactly the model's: every weight present with
-// its shape and dtype, and nothing else (a stray tensor usually means the wrong model).
-Weights load_weights_for(const std::filesystem::path& path, const Graph& graph, const std::string& model) {
-  Weights w = load_safetensors(path);
-  try {
-    w.check_against(graph);
-  } catch (const std::invalid_argument& e) {
-    throw std::runtime_error(fmt::format("{} does not fit model '{}': {}", path.string(), model, e.what()));
+// A value of `o` that its declaration accepts, to ask the backend what giving `o` would do;
+// none for free text.
+std::optional<std::string> example_value(const OptionSpec& o) {
+  std::vector<std::string> candidates;
+  if (!o.default_value.empty()) candidates.push_back(o.default_value);
+  candidates.insert(candidates.end(), o.choices.begin(), o.choices.end());
+  if (std::isfinite(o.max)) candidates.push_back(fmt::format("{}", o.max));
+  if (std::isfinite(o.min) && !o.min_exclusive) candidates.push_back(fmt::format("{}", o.min));
+  candidates.emplace_back("1");
+  for (const auto& v : candidates) {
+    try {
+      check_option_value(o, v);
+      return v;
+    } catch (const std::invalid_argument&) {
+    }
   }
-  for (const auto& name : w.names())
-    if (!graph.is_weight(name))
-      throw std::runtime_error(
-          fmt::format("{} does not fit model '{}': tensor '{}' is not a weight of the model", path.string(), model, name));
-  return w;
+  return std::nullopt;
 }
 
-// The input samples are allocated up front; a batch (times --samples) that cannot fit in
-// memory is a usage error with the figures, not a std::bad_alloc later.
-void check_input_memory(const Graph& graph, const JobSpec& spec) {
-  double bytes = 0;
-  for (const auto& in : graph.inputs) bytes += static_cast<double>(numel(graph.info(in).shape)) * 4.0;
-  bytes *= spec.samples;
-  const long pages = ::sysconf(_SC_PHYS_PAGES), page = ::sysconf(_SC_PAGESIZE);
-  const double limit = pages > 0 && page > 0 ? 0.5 * static_cast<double>(pages) * static_cast<double>(page) : 0;
-  if (limit > 0 && bytes > limit)
-    throw InvalidJob(fmt::format("batch {} with {} input samples needs {:.1f} GB of inputs, above the limit of half this "
-                                 "machine's memory ({:.1f} GB): lower --batch or --samples",
-                                 spec.batch, spec.samples, bytes * 1e-9, limit * 1e-9));
+// Why `--power model` finds no model, from the backend's own answers: the declared
+// settings that, given, would give it one (the cpu backend's TDP), or else "with these
+// settings".
+std::string no_power_model_hint(const Backend& b, const CompileOptions& compile) {
+  std::string enabling;
+  for (const OptionSpec& o : b.options()) {
+    if (o.type == OptionType::text || compile.extra.contains(o.key)) continue;
+    const auto value = example_value(o);
+    if (!value) continue;
+    CompileOptions with = compile;
+    with.extra[o.key] = *value;
+    if (b.power_model_use(with) != PowerModelUse::none)
+      enabling += fmt::format("{}--backend-option {}=<{}> ({})", enabling.empty() ? "" : " or ", o.key, o.type_text(), o.help);
+  }
+  return enabling.empty() ? " with these settings" : " unless given " + enabling;
 }
 
-}  // namespace
-
-BuiltWorkload build_workload(const WorkloadRegistry& workloads, const std::string& model, const std::string& task, int batch) {
-  if (batch < 1) throw InvalidJob(fmt::format("batch must be at least 1 (got {})", batch));
-  if (batch > kMaxBatch) throw InvalidJob(fmt::format("batch {} is above the limit of {}", batch, kMaxBatch));
-  BuiltWorkload b;
+// The power request, checked before anything runs (a bad spec, a model the backend does
+// not have, a modeled energy combined with sampled ones); its sources are selected once,
+// after compile (select_job_power), when the backend's model exists.
+void check_power_request(const PreparedJob& job) {
+  std::vector<PowerSpecItem> items;
   try {
-    b.workload = &workloads.get(model);
-    const auto tasks = b.workload->tasks();
-    b.task = task.empty() && !tasks.empty() ? tasks.front() : task;
-    b.graph = b.workload->build(WorkloadOptions{b.task, batch});
+    items = parse_power_spec(job.spec.power);
   } catch (const std::invalid_argument& e) {
     throw InvalidJob(e.what());
   }
-  return b;
+  if (!wants_power_model(job.spec.power)) return;
+  const PowerModelUse use = job.backend->power_model_use(job.spec.compile);
+  const std::string name(job.backend->name());
+  if (use == PowerModelUse::none)
+    throw InvalidJob(fmt::format("--power model: backend '{}' has no power model{}", name,
+                                 no_power_model_hint(*job.backend, job.spec.compile)));
+  // A simulated device's modeled energy and energy sampled over the host's wall time
+  // cannot share one total.
+  if (use == PowerModelUse::modeled_time && items.size() != 1)
+    throw InvalidJob(fmt::format("--power: backend '{}' runs in modeled time, so its modeled energy cannot be combined "
+                                 "with other sources sampled in host time; use --power model alone",
+                                 name));
 }
+
+// The job's power sources, selected once, after compile: `model` is the compiled
+// executable's. None with --power none. Throws std::runtime_error when a source named
+// explicitly yields no channel.
+std::optional<PowerSelection> select_job_power(const PreparedJob& job, const Executable& exe) {
+  if (job.spec.power == "none") return std::nullopt;
+  PowerEnvironment env;
+  if (wants_power_model(job.spec.power)) env.model = power_model_of(exe, std::string(job.backend->name()));
+  try {
+    return select_power_sources(job.spec.power, env);
+  } catch (const std::invalid_argument& e) {
+    throw InvalidJob(e.what());
+  }
+}
+
+}  // namespace
 
 const Backend& default_backend(const BackendRegistry& backends) {
   for (const Backend* b : backends.all())
@@ -131,7 +158,7 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
 
   PreparedJob job;
   job.spec = spec;
-  job.built = build_workload(workloads, spec.model, spec.task, spec.batch);
+  BuiltWorkload built = build_workload(workloads, spec.model, spec.task, spec.batch);
   job.backend = &resolve_backend(job.spec, backends);
   try {
     check_backend_options(backends, job.spec.compile.extra);
@@ -140,63 +167,32 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
     throw InvalidJob(fmt::format("--backend-option: {}", e.what()));
   }
   job.fallback = &backends.reference();
-  const Graph& graph = job.built.graph;
+  job.model = prepare_model(std::move(built), ModelRequest{spec.model, spec.task, spec.batch, spec.seed, std::nullopt,
+                                                           spec.weights_file, spec.samples});
+  const Graph& graph = job.model.built.graph;
 
   WorkloadFacts& w = job.facts;
   w.model = spec.model;
-  w.task = job.built.task;
+  w.task = job.model.built.task;
   w.batch = spec.batch;
   for (const auto& in : graph.inputs) w.inputs.emplace_back(in, graph.info(in).shape);
   w.input_seed = spec.seed;
   w.params = graph.param_count();
   w.macs = graph.mac_count();
   if (spec.weights_file) {
-    job.weights = load_weights_for(*spec.weights_file, graph, spec.model);
     w.weights.kind = WeightsSource::Kind::file;
     w.weights.path = spec.weights_file->string();
   } else {
-    job.weights = job.built.workload->make_weights(graph, spec.seed);
     w.weights.kind = WeightsSource::Kind::seeded;
     w.weights.seed = spec.seed;
   }
-  w.weights.hash = weights_hash(job.weights);
-  check_input_memory(graph, spec);
-  job.inputs = job.built.workload->make_inputs(graph, spec.seed);
-  for (int i = 0; i < spec.samples; ++i) {
-    const std::uint64_t seed = spec.seed + static_cast<std::uint64_t>(i);
-    job.pool.samples.push_back(i == 0 ? job.inputs : job.built.workload->make_inputs(graph, seed));
-    job.pool.seeds.push_back(seed);
-  }
-  job.folded = fold_batch_norm(graph, job.weights);
+  w.weights.hash = weights_hash(job.model.weights);
   try {
     check_accuracy_spec(spec.accuracy, spec.model, graph);  // a data set that cannot fit fails now, not after the timed run
   } catch (const std::invalid_argument& e) {
     throw InvalidJob(e.what());
   }
-  if (spec.power != "none") {
-    try {
-      // `model` is the compiled executable's (run_job selects again then); a stand-in here
-      // lets the rest of the spec fail now.
-      PowerEnvironment env;
-      if (wants_power_model(spec.power)) env.model = PowerModel{"(the backend's, once compiled)", {}, [](PowerPhase) { return 0.0; }};
-      job.power = select_power_sources(spec.power, env);
-    } catch (const std::invalid_argument& e) {
-      throw InvalidJob(e.what());
-    }
-    if (wants_power_model(spec.power)) {
-      const PowerModelUse use = job.backend->power_model_use(job.spec.compile);
-      const std::string name(job.backend->name());
-      if (use == PowerModelUse::none)
-        throw InvalidJob(fmt::format("--power model: backend '{}' has no power model{}", name,
-                                     name == "cpu" ? " unless given the CPU's TDP (--backend-option cpu.tdp_watts=W)" : " with these settings"));
-      // A simulated device's modeled energy and energy sampled over the host's wall time
-      // cannot share one total.
-      if (use == PowerModelUse::modeled_time && job.power->sources.size() != 1)
-        throw InvalidJob(fmt::format("--power: backend '{}' runs in modeled time, so its modeled energy cannot be combined "
-                                     "with other sources sampled in host time; use --power model alone",
-                                     name));
-    }
-  }
+  if (spec.power != "none") check_power_request(job);
   return job;
 }
 
@@ -223,8 +219,8 @@ CompiledModel compile_job(const PreparedJob& job, ResultRecord& r, const RunHook
   const JobSpec& spec = job.spec;
   if (hooks.say)
     hooks.say(fmt::format("compiling {} for {} ({})", spec.model, job.backend->name(), precision_name(spec.compile.precision)));
-  CompiledModel compiled = compile_model(job.folded.graph, job.folded.weights, *job.backend, *job.fallback, spec.compile);
-  compiled.executable = with_host_postprocess(std::move(compiled.executable), *job.built.workload, job.folded.graph);
+  CompiledModel compiled = compile_prepared(job.model, *job.backend, *job.fallback, spec.compile);
+  compiled.executable = with_host_postprocess(std::move(compiled.executable), *job.model.built.workload, job.model.folded.graph);
   compiled.info = compiled.executable->info();
   r.backend.plan = compiled.plan;
   r.backend.executable_info = compiled.info;
@@ -244,22 +240,22 @@ std::string running_line(const JobSpec& spec, const SamplePool& pool) {
 // After the timed phase: profile, outputs, validity.
 void finish_record(ResultRecord& r, const PreparedJob& job, CompiledModel& compiled, const Timings& timings) {
   const JobSpec& spec = job.spec;
-  const Graph& graph = job.built.graph;
+  const Graph& graph = job.model.built.graph;
   if (spec.measure.profile_runs > 0 && !timings.interrupted)
-    r.profile = ProfileFacts{spec.measure.profile_runs, profile_nodes(*compiled.executable, job.pool, spec.measure.profile_runs)};
+    r.profile = ProfileFacts{spec.measure.profile_runs, profile_nodes(*compiled.executable, job.model.pool, spec.measure.profile_runs)};
   // Accuracy mode: untimed, on the executable already compiled, before it is freed.
-  r.accuracy = evaluate_accuracy({spec.accuracy, spec.model, graph, job.folded.graph, job.folded.weights, job.inputs, spec.seed,
+  r.accuracy = evaluate_accuracy({spec.accuracy, spec.model, graph, job.model.folded.graph, job.model.folded.weights, job.model.inputs, spec.seed,
                                   timings.outputs, *compiled.executable, *job.backend, spec.compile.precision, *job.fallback,
                                   timings.interrupted});
   compiled.executable.reset();  // free the backend's memory before post-processing
   r.timing = make_timing_facts(compiled, timings, spec.batch);
-  r.scenario = make_scenario_facts(spec.measure, job.pool, timings);
+  r.scenario = make_scenario_facts(spec.measure, job.model.pool, timings);
 
   r.outputs.provenance = Provenance::measured(
       fmt::format("computed by backend '{}' ({}) on this host", job.backend->name(), precision_name(spec.compile.precision)));
   for (std::size_t i = 0; i < timings.outputs.size() && i < graph.outputs.size(); ++i)
     r.outputs.tensors.push_back(summarize_output(graph.outputs[i], timings.outputs[i]));
-  r.outputs.workload = job.built.workload->describe_outputs(graph, job.weights, job.inputs, timings.outputs);
+  r.outputs.workload = job.model.built.workload->describe_outputs(graph, job.model.weights, job.model.inputs, timings.outputs);
 
   r.validity = judge_validity(timings, spec.measure, r.outputs.tensors, compiled.plan);
   if (r.power && r.power->energy) judge_energy(r.validity, *r.power->energy);
@@ -291,30 +287,27 @@ ResultRecord run_job(PreparedJob& job, const RunHooks& hooks) {
   // Power: the sampler owns the sources; the selection's description is kept first.
   std::unique_ptr<PowerSampler> sampler;
   std::vector<PowerUnavailable> unavailable;
+  std::optional<PowerSelection> power = select_job_power(job, *compiled.executable);
   // `--power model` on a simulated device: its energy is the model's power over the
   // modeled time (prepare_job made sure no other source was asked for).
   std::optional<PowerModelInfo> model_only;
-  if (job.power && wants_power_model(spec.power)) {
-    PowerEnvironment env;
-    env.model = power_model_of(*compiled.executable, r.backend.name);
-    job.power = select_power_sources(spec.power, env);
-    if (job.backend->power_model_use(spec.compile) == PowerModelUse::modeled_time) model_only = compiled.executable->power_model();
-  }
-  if (hooks.say) hooks.say(running_line(spec, job.pool));
-  TimedPhase phase(*compiled.executable, job.pool, spec.measure, hooks.interrupt);
+  if (power && wants_power_model(spec.power) && job.backend->power_model_use(spec.compile) == PowerModelUse::modeled_time)
+    model_only = compiled.executable->power_model();
+  if (hooks.say) hooks.say(running_line(spec, job.model.pool));
+  TimedPhase phase(*compiled.executable, job.model.pool, spec.measure, hooks.interrupt);
   phase.first_inference();
-  if (job.power) {
+  if (power) {
     r.power = PowerFacts{};
-    r.power->selection = to_json(*job.power);
-    unavailable = job.power->unavailable;
-    if (job.power->sources.empty()) {
+    r.power->selection = to_json(*power);
+    unavailable = power->unavailable;
+    if (power->sources.empty()) {
       r.power->not_measured = "no power source could be used here (see selection.unavailable)";
     } else if (!model_only) {
       SamplerOptions options;
       options.period = spec.power_period;
-      sampler = std::make_unique<PowerSampler>(std::move(job.power->sources), options);
+      sampler = std::make_unique<PowerSampler>(std::move(power->sources), options);
     }
-    job.power.reset();
+    power.reset();
   }
 
   phase.warm_up();
@@ -368,7 +361,7 @@ ResultRecord run_job(PreparedJob& job, const RunHooks& hooks) {
 ResultRecord failed_record(const PreparedJob& job, std::string_view error) {
   ResultRecord r = start_record(job);
   r.timing.provenance = Provenance::measured(kHostClock);
-  r.scenario.sample_seeds = job.pool.seeds;
+  r.scenario.sample_seeds = job.model.pool.seeds;
   r.validity.fail(kFailedReason);
   r.validity.error = std::string(error);
   return r;
@@ -380,16 +373,20 @@ ResultRecord run_job(PreparedJob& job, const ProgressFn& progress) {
   return run_job(job, hooks);
 }
 
-std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, const RunHooks& hooks) {
+namespace {
+
+std::vector<ResultRecord> run_interleaved(std::vector<PreparedJob>& jobs, const RunHooks& hooks) {
   const std::size_t n = jobs.size();
   std::vector<ResultRecord> records;
   std::vector<CompiledModel> compiled(n);
   std::vector<std::unique_ptr<TimedPhase>> phases(n);
   std::vector<std::string> failures(n);  // non-empty: the job threw this, and is out of the rotation
+  std::vector<std::optional<PowerSelection>> power(n);  // recorded, not sampled
   records.reserve(n);
   const auto fail = [&](std::size_t i, const std::exception& e) {
     failures[i] = e.what();
     phases[i].reset();
+    power[i].reset();  // its model source reads the executable
     compiled[i].executable.reset();
   };
   for (std::size_t i = 0; i < n; ++i) {
@@ -397,8 +394,9 @@ std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, c
     records.push_back(start_record(job));
     try {
       compiled[i] = compile_job(job, records.back(), hooks);
-      if (hooks.say) hooks.say(running_line(job.spec, job.pool) + ", interleaved");
-      phases[i] = std::make_unique<TimedPhase>(*compiled[i].executable, job.pool, job.spec.measure, hooks.interrupt);
+      power[i] = select_job_power(job, *compiled[i].executable);
+      if (hooks.say) hooks.say(running_line(job.spec, job.model.pool) + ", interleaved");
+      phases[i] = std::make_unique<TimedPhase>(*compiled[i].executable, job.model.pool, job.spec.measure, hooks.interrupt);
       phases[i]->first_inference();
       phases[i]->warm_up();
     } catch (const std::exception& e) {
@@ -423,12 +421,12 @@ std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, c
       records[i] = failed_record(jobs[i], failures[i]);
       continue;
     }
-    if (jobs[i].power) {
+    if (power[i]) {
       records[i].power = PowerFacts{};
-      records[i].power->selection = to_json(*jobs[i].power);
+      records[i].power->selection = to_json(*power[i]);
       records[i].power->not_measured = "backends were interleaved (--interleave), so energy cannot be "
                                        "attributed to one of them";
-      jobs[i].power.reset();
+      power[i].reset();
     }
     try {
       const Timings timings = phases[i]->finish();
@@ -436,6 +434,46 @@ std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, c
     } catch (const std::exception& e) {
       records[i] = failed_record(jobs[i], e.what());
     }
+  }
+  return records;
+}
+
+std::vector<ResultRecord> run_sequential(std::vector<PreparedJob>& jobs, const RunPolicy& policy, const JobHooks& hooks) {
+  std::vector<ResultRecord> records;
+  const RunHooks& run = hooks.run;
+  for (std::size_t i = 0; i < jobs.size() && !interrupted(run.interrupt); ++i) {
+    if (i > 0 && policy.cool_down.count() > 0) {
+      if (run.say) run.say(fmt::format("cooldown {:g} s", std::chrono::duration<double>(policy.cool_down).count()));
+      cool_down(policy.cool_down, run.interrupt);
+      if (interrupted(run.interrupt)) break;
+    }
+    if (hooks.on_start) hooks.on_start(i);
+    if (!policy.keep_going) {
+      records.push_back(run_job(jobs[i], run));
+    } else {
+      // One job's failure must not cost the others' results: it is recorded (INVALID,
+      // "failed", with the error) and the next job runs.
+      try {
+        records.push_back(run_job(jobs[i], run));
+      } catch (const std::exception& e) {
+        if (hooks.on_failure) hooks.on_failure(i, e.what());
+        records.push_back(failed_record(jobs[i], e.what()));
+      }
+    }
+    // At once, so that a later job's failure or Ctrl-C does not lose it.
+    if (hooks.on_record) hooks.on_record(i, records.back());
+  }
+  return records;
+}
+
+}  // namespace
+
+std::vector<ResultRecord> run_jobs(std::vector<PreparedJob>& jobs, const RunPolicy& policy, const JobHooks& hooks) {
+  if (policy.order == RunPolicy::Order::sequential) return run_sequential(jobs, policy, hooks);
+  std::vector<ResultRecord> records = run_interleaved(jobs, hooks.run);
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (hooks.on_failure && !records[i].validity.error.empty()) hooks.on_failure(i, records[i].validity.error);
+    if (hooks.on_record) hooks.on_record(i, records[i]);
   }
   return records;
 }

@@ -2,15 +2,17 @@
 // the whole `edgebench run` pipeline, so the CLI only parses flags and prints. Two steps,
 // so that everything a user can get wrong fails before anything slow or visible happens:
 //
-//   prepare_job  resolve model, task and backend → build the graph → seeded weights, or a
-//                safetensors file checked against the graph → fold batch norm
-//   run_job      compile for the backend (reference fallback) → first inference, warm-up,
+//   prepare_job  resolve model, task and backend → check the settings → prepare_model
+//                (bench/prepare_model.h: graph, weights, input samples, batch norm folded)
+//   run_job      compile for the backend (reference fallback) → select the power sources
+//                (`model`: the compiled executable's) → first inference, warm-up,
 //                [idle baseline] → [power sampler on] timed phase [off] → [per-node
 //                profile] → outputs described → validity judged → record
 //
-// Several backends (--backend a,b): one PreparedJob each, run one after the other with a
-// cooldown between them (run_job), or alternating query by query (run_jobs_interleaved)
-// so that drift (thermal, frequency, background load) hits all of them alike.
+// Several jobs (run --backend a,b; reproduce): one PreparedJob each, handed to run_jobs,
+// which runs them one after the other with a cooldown between them (run_job each), or
+// alternating query by query so that drift (thermal, frequency, background load) hits all
+// of them alike, and hands over each record as soon as it is complete.
 #pragma once
 
 #include <atomic>
@@ -26,20 +28,13 @@
 
 #include "bench/accuracy/run_accuracy.h"
 #include "bench/power/selection.h"
+#include "bench/prepare_model.h"
 #include "bench/result_record.h"
 #include "bench/runner.h"
-#include "core/fold_batch_norm.h"
 #include "core/registry.h"
 #include "models/workload.h"
 
 namespace eb::bench {
-
-// The job as asked for is impossible (unknown model, backend or task; bad counts; a
-// precision the backend lacks): the request is wrong, not the machine. The CLI exits 2.
-class InvalidJob : public std::invalid_argument {
- public:
-  using std::invalid_argument::invalid_argument;
-};
 
 struct JobSpec {
   std::string model;
@@ -62,45 +57,27 @@ struct JobSpec {
   AccuracySpec accuracy;     // fidelity to the reference, --dataset, --limit (bench/accuracy/run_accuracy.h)
 };
 
-// A workload's graph as the model declares it (batch norm not yet folded).
-struct BuiltWorkload {
-  const Workload* workload = nullptr;
-  std::string task;  // the task built: the default one when none was asked for; empty if the model has none
-  Graph graph;
-};
-
-// The largest batch accepted: far above what an edge device runs, and low enough that the
-// graph's shape arithmetic cannot overflow. (Memory is checked separately, per job.)
-inline constexpr int kMaxBatch = 4096;
-
-// Throws InvalidJob for an unknown model or task, or a batch below 1 or above kMaxBatch.
-BuiltWorkload build_workload(const WorkloadRegistry& workloads, const std::string& model, const std::string& task, int batch);
-
 // The backend used when none is named: the first available one in registry order.
 // Throws std::runtime_error if none is available.
 const Backend& default_backend(const BackendRegistry& backends);
 
 struct PreparedJob {
   JobSpec spec;
-  BuiltWorkload built;
   const Backend* backend = nullptr;
   const Backend* fallback = nullptr;  // the reference backend
-  Weights weights;                    // as loaded or seeded (what the record's hash covers)
-  std::vector<Tensor> inputs;         // sample 0 (the job's seed): the outputs recorded are of these
-  SamplePool pool;                    // every sample, inputs first
-  FoldedModel folded;                 // what the backend compiles
+  PreparedModel model;                // graph, weights, input samples (sample 0: the outputs recorded are of these), folded
   WorkloadFacts facts;
-  std::optional<PowerSelection> power;  // discovered sources (run_job consumes them); none with --power none
 };
 
 // Throws:
 //   InvalidJob          unknown model, backend or task; bad batch; a precision the backend
 //                       lacks; an invalid stop rule or warm-up; samples < 1; a bad --power
-//                       spec or power period
+//                       spec or power period; --power model on a backend without a model
+//                       (the settings that would give it one named), or with other sources
+//                       on a backend whose time is modeled
 //   std::runtime_error  the backend is not available here (with its probe's reason); the
 //                       weights file cannot be read, is malformed, or does not fit the
-//                       model exactly (naming the tensor); a power source named explicitly
-//                       yields no channel
+//                       model exactly (naming the tensor)
 PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, const WorkloadRegistry& workloads);
 
 // Stage lines ("compiling ...", "running ...") for a user waiting on a long job.
@@ -114,8 +91,10 @@ struct RunHooks {
   const std::atomic<bool>* interrupt = nullptr;  // set by Ctrl-C (interrupt.h): ends the run, record marked interrupted
 };
 
-// Compiles and runs; consumes job.power's sources. Throws whatever compiling or running
-// throws (for example a node the backend does not support when fallback is disabled).
+// Compiles, selects the power sources (once, after compile: `model` is the compiled
+// executable's), and runs. Throws whatever compiling or running throws (for example a node
+// the backend does not support when fallback is disabled), and std::runtime_error when a
+// power source named explicitly yields no channel.
 // An interrupt does not throw: the record is returned, INVALID with reason "interrupted".
 ResultRecord run_job(PreparedJob& job, const RunHooks& hooks);
 ResultRecord run_job(PreparedJob& job, const ProgressFn& progress = {});
@@ -125,12 +104,38 @@ ResultRecord run_job(PreparedJob& job, const ProgressFn& progress = {});
 // timings. A comparison writes it so that the failure is visible beside the other backends.
 ResultRecord failed_record(const PreparedJob& job, std::string_view error);
 
-// Every job compiled, warmed up, then timed one query per job in turn until every job's
-// stop rule is met (or an interrupt). Energy cannot be attributed to one backend when they
-// alternate, so power is not sampled (the record says why). Records in the jobs' order.
-// A job that throws is taken out of the rotation and its record is failed_record(); the
-// others run on.
-std::vector<ResultRecord> run_jobs_interleaved(std::vector<PreparedJob>& jobs, const RunHooks& hooks);
+// How run_jobs runs several jobs.
+struct RunPolicy {
+  enum class Order : std::uint8_t {
+    sequential,   // one job after the other (run_job), each with its own power sources
+    interleaved,  // every job compiled and warmed up, then one query per job in turn until
+                  // every stop rule is met (or an interrupt), so that drift (thermal,
+                  // frequency, background load) hits all of them alike; energy cannot be
+                  // attributed to one job, so power is not sampled (the record says why)
+  };
+  Order order = Order::sequential;
+  // A job that throws (compiling or running) gets failed_record() and the others run on;
+  // false: the exception is run_jobs' (a lone run's failure is the command's error).
+  // Interleaved jobs always keep going.
+  bool keep_going = true;
+  std::chrono::nanoseconds cool_down{0};  // sequential: pause between jobs
+};
+
+// What run_jobs reports as it goes, beside the RunHooks of each job.
+struct JobHooks {
+  RunHooks run;
+  std::function<void(std::size_t job)> on_start;  // a sequential job is about to compile
+  // Every record as soon as it is complete (sequential: after each job; interleaved: all at
+  // the end), failed ones included, so that a caller writes it before anything else can go
+  // wrong.
+  std::function<void(std::size_t job, const ResultRecord&)> on_record;
+  std::function<void(std::size_t job, std::string_view error)> on_failure;  // before its failed_record
+};
+
+// Runs every job by `policy`; returns the records in the jobs' order. A sequential run
+// stops early on an interrupt (hooks.run.interrupt): the job in progress is recorded
+// INVALID ("interrupted") and the jobs after it are skipped (no record).
+std::vector<ResultRecord> run_jobs(std::vector<PreparedJob>& jobs, const RunPolicy& policy, const JobHooks& hooks);
 
 // Sleeps `d` (the cooldown between backends) in short steps, returning early on an interrupt.
 void cool_down(std::chrono::nanoseconds d, const std::atomic<bool>* interrupt);

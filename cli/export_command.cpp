@@ -15,12 +15,11 @@
 #include "backends/edgetpu/calibration.h"
 #include "backends/edgetpu/quantized_program.h"
 #include "backends/edgetpu/tflite_export.h"
-#include "bench/job.h"
+#include "bench/prepare_model.h"
 #include "cli/commands.h"
 #include "cli/validators.h"
 #include "core/atomic_file.h"
 #include "core/fold_batch_norm.h"
-#include "core/safetensors.h"
 #include "core/version.h"
 #include "export/onnx/onnx_export.h"
 
@@ -43,17 +42,20 @@ std::string describe_io(const edgetpu::TfliteIo& io) {
   return fmt::format("'{}' int8 [{}] scale {:.6g} zero point {}", io.name, shape, io.q.scale, io.q.zero_point);
 }
 
-Weights model_weights(const ExportOptions& o, const bench::BuiltWorkload& built) {
-  if (o.weights.empty()) return built.workload->make_weights(built.graph, o.seed);
-  Weights weights = load_safetensors(o.weights);
-  weights.check_against(built.graph);
-  return weights;
+// The model as every command prepares it (bench/prepare_model.h): a weights file must be
+// exactly the model's, a stray tensor included; no inputs (calibration makes its own).
+bench::PreparedModel prepare(const ExportOptions& o, const Context& ctx) {
+  bench::ModelRequest request{o.model, o.task, 1, o.seed};
+  if (!o.weights.empty()) request.weights_file = o.weights;
+  request.samples = 0;
+  return bench::prepare_model(ctx.workloads, request);
 }
 
 void export_onnx_model(const ExportOptions& o, const Context& ctx) {
   if (!onnx_export::onnx_export_available()) throw std::runtime_error(onnx_export::onnx_export_unavailable_reason());
-  const bench::BuiltWorkload built = bench::build_workload(ctx.workloads, o.model, o.task, 1);
-  const FoldedModel folded = fold_batch_norm(built.graph, model_weights(o, built));
+  const bench::PreparedModel model = prepare(o, ctx);
+  const bench::BuiltWorkload& built = model.built;
+  const FoldedModel& folded = model.folded;
   const std::string description = fmt::format("edgebench {} ({}): {}{} fp32, batch norm folded, weights {}", kVersion, kGitRevision, o.model,
                                               built.task.empty() ? "" : " (" + built.task + ")",
                                               o.weights.empty() ? fmt::format("seeded (seed {})", o.seed) : o.weights);
@@ -69,9 +71,9 @@ void export_onnx_model(const ExportOptions& o, const Context& ctx) {
 
 void export_model(const ExportOptions& o, const Context& ctx) {
   if (o.format == "onnx") return export_onnx_model(o, ctx);
-  const bench::BuiltWorkload built = bench::build_workload(ctx.workloads, o.model, o.task, 1);
-  edgetpu::check_tflite_exportable(built.graph);  // before the (slow) calibration
-  const FoldedModel folded = fold_batch_norm(built.graph, model_weights(o, built));
+  const bench::PreparedModel model = prepare(o, ctx);
+  edgetpu::check_tflite_exportable(model.built.graph);  // before the (slow) calibration
+  const FoldedModel& folded = model.folded;
   edgetpu::CalibrationSettings cal;
   cal.samples = o.calibration;
   cal.seed = o.seed;

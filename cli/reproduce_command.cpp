@@ -61,28 +61,27 @@ void reproduce(const ReproduceOptions& o, const Context& ctx) {
   // The same live line as `run` (queries, elapsed, p50): a default job times for 1 s or
   // more and profiles after, and nothing else shows that it is alive.
   bench::ProgressLine progress_line(stderr, ::isatty(STDERR_FILENO) == 1);
-  bench::RunHooks hooks;
-  hooks.warn = [&](std::string_view w) {
+  bench::JobHooks hooks;
+  hooks.run.warn = [&](std::string_view w) {
     progress_line.finish();
     fmt::print(stderr, "edgebench: warning: {}\n", w);
   };
-  hooks.progress = [&](std::string_view backend, const bench::ProgressSnapshot& s) { progress_line.update(backend, s); };
-  for (auto& planned : plan.jobs) {
+  hooks.run.progress = [&](std::string_view backend, const bench::ProgressSnapshot& s) { progress_line.update(backend, s); };
+  hooks.on_start = [&](std::size_t i) {
     progress_line.finish();
-    fmt::print(stderr, "... {}\n", planned.label);
-    // One backend's failure is recorded (INVALID, "failed") and shown in the report; the
-    // other jobs run on and the command exits 1 at the end.
-    bench::ResultRecord r;
-    try {
-      r = bench::run_job(planned.job, hooks);
-    } catch (const std::exception& e) {
-      r = bench::failed_record(planned.job, e.what());
-      failures.push_back(fmt::format("{}: {}", planned.label, e.what()));
-    }
+    fmt::print(stderr, "... {}\n", plan.jobs[i].label);
+  };
+  // One backend's failure is recorded (INVALID, "failed") and shown in the report; the
+  // other jobs run on and the command exits 1 at the end.
+  hooks.on_failure = [&](std::size_t i, std::string_view error) { failures.push_back(fmt::format("{}: {}", plan.jobs[i].label, error)); };
+  hooks.on_record = [&](std::size_t, const bench::ResultRecord& r) {
     progress_line.finish();
     const auto path = bench::write_result_record(r, out);
     records.push_back(reports::record_from_json(bench::to_json(r), path));
-  }
+  };
+  std::vector<bench::PreparedJob> jobs;
+  for (auto& planned : plan.jobs) jobs.push_back(std::move(planned.job));
+  (void)bench::run_jobs(jobs, bench::RunPolicy{}, hooks);
 
   const bool colour = ::isatty(STDOUT_FILENO) == 1 && std::getenv("NO_COLOR") == nullptr;
   const reports::SideBySide table = reports::side_by_side(published, records);

@@ -253,45 +253,27 @@ void run(const RunOptions& o, const Context& ctx) {
   std::FILE* text = o.json ? stderr : stdout;
   bench::ProgressLine progress_line(o.quiet ? nullptr : stderr, ::isatty(STDERR_FILENO) == 1);
   bench::InterruptGuard interrupt;
-  bench::RunHooks hooks;
-  hooks.interrupt = &bench::InterruptGuard::flag();
+  bench::JobHooks hooks;
+  hooks.run.interrupt = &bench::InterruptGuard::flag();
   if (!o.quiet) {
-    hooks.say = [&](std::string_view line) {
+    hooks.run.say = [&](std::string_view line) {
       progress_line.finish();
       fmt::print(text, "... {}\n", line);
       std::fflush(text);
     };
-    hooks.progress = [&](std::string_view backend, const bench::ProgressSnapshot& s) { progress_line.update(backend, s); };
+    hooks.run.progress = [&](std::string_view backend, const bench::ProgressSnapshot& s) { progress_line.update(backend, s); };
   }
-
-  std::vector<bench::ResultRecord> records;
   std::vector<std::filesystem::path> paths;  // where each record went (bench::write_result_record)
-  if (o.interleave) {
-    records = bench::run_jobs_interleaved(jobs, hooks);
-    for (const auto& r : records) paths.push_back(bench::write_result_record(r, o.out));
-  } else {
-    for (std::size_t i = 0; i < jobs.size() && !interrupt.requested(); ++i) {
-      if (i > 0 && cooldown.count() > 0) {
-        if (!o.quiet) hooks.say(fmt::format("cooldown {:g} s", std::chrono::duration<double>(cooldown).count()));
-        bench::cool_down(cooldown, hooks.interrupt);
-        if (interrupt.requested()) break;
-      }
-      if (jobs.size() == 1) {
-        records.push_back(bench::run_job(jobs[i], hooks));  // a lone run's failure is the command's error
-      } else {
-        // In a comparison one backend's failure must not cost the others' results: it is
-        // recorded (INVALID, "failed", with the error) and the next backend runs.
-        try {
-          records.push_back(bench::run_job(jobs[i], hooks));
-        } catch (const std::exception& e) {
-          progress_line.finish();
-          records.push_back(bench::failed_record(jobs[i], e.what()));
-        }
-      }
-      // Written at once, so that a later backend's failure or Ctrl-C does not lose it.
-      paths.push_back(bench::write_result_record(records.back(), o.out));
-    }
-  }
+  hooks.on_record = [&](std::size_t, const bench::ResultRecord& r) { paths.push_back(bench::write_result_record(r, o.out)); };
+  hooks.on_failure = [&](std::size_t, std::string_view) { progress_line.finish(); };
+
+  // In a comparison one backend's failure must not cost the others' results (it is
+  // recorded INVALID, "failed", with the error); a lone run's failure is the command's error.
+  bench::RunPolicy policy;
+  policy.order = o.interleave ? bench::RunPolicy::Order::interleaved : bench::RunPolicy::Order::sequential;
+  policy.keep_going = jobs.size() > 1;
+  policy.cool_down = cooldown;
+  const std::vector<bench::ResultRecord> records = bench::run_jobs(jobs, policy, hooks);
   progress_line.finish();
   const bool was_interrupted = interrupt.requested();
 

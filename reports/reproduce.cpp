@@ -201,7 +201,7 @@ ReproducePlan plan_reproduction(const PaperMatrix& m, const ReproduceSettings& s
     const std::string label = fmt::format("{} on {} ({})", w, b->name(), precision_name(spec.compile.precision));
     try {
       bench::PreparedJob job = prepare_with_power_fallback(spec, backends, workloads);
-      const PartitionPlan p = plan_partitions(job.folded.graph, *job.backend, spec.compile);
+      const PartitionPlan p = plan_partitions(job.model.folded.graph, *job.backend, spec.compile);
       if (!system_job && b->name() != "reference" && 2 * p.delegated_macs < p.total_macs) {
         plan.skipped.push_back(fmt::format("{}: the backend would run under half of its multiply-accumulates, the rest "
                                            "falling back to the reference ({})", label, p.summary()));

@@ -27,8 +27,8 @@
 #include <oneapi/dnnl/dnnl.hpp>
 #include <omp.h>
 
-#include "backends/cpu/cpu_backend.h"
-#include "core/fold_batch_norm.h"
+#include "bench/prepare_model.h"
+#include "core/registry.h"
 #include "models/workload.h"
 
 namespace {
@@ -92,14 +92,14 @@ const std::map<std::string, GemmSize> kComparable = {
 
 void BM_Model(benchmark::State& state, const std::string& model) {
   const auto registry = eb::make_workload_registry();
-  const eb::Workload& w = registry.get(model);
-  const eb::Graph graph = w.build({});
-  const eb::Weights weights = w.make_weights(graph, 1);
-  const auto inputs = w.make_inputs(graph, 1);
-  const auto folded = eb::fold_batch_norm(graph, weights);
+  const eb::bench::PreparedModel prepared = eb::bench::prepare_model(registry, {.model = model, .seed = 1});
+  const auto& inputs = prepared.inputs;
+  const auto& folded = prepared.folded;
   eb::CompileOptions options;
   options.threads = g_threads;
-  auto exe = eb::make_cpu_backend()->compile(folded.graph, folded.weights, options);
+  options.allow_fallback = false;  // the cpu backend's own time, every node
+  const auto backends = eb::make_backend_registry();
+  auto exe = eb::bench::compile_prepared(prepared, backends.get("cpu"), backends.reference(), options).executable;
   for (int i = 0; i < 3; ++i) exe->run(inputs);  // warm-up: first-touch of the arena, caches
 
   // The GEMM runs interleaved with the model, a few times after every model run, so

@@ -16,8 +16,8 @@
 #include <string>
 #include <vector>
 
-#include "backends/cpu/cpu_backend.h"
-#include "core/fold_batch_norm.h"
+#include "bench/prepare_model.h"
+#include "core/registry.h"
 #include "models/workload.h"
 
 namespace {
@@ -46,11 +46,10 @@ int main(int argc, char** argv) {
     const int rounds = std::stoi(flag(argc, argv, "rounds", "30"));
     const std::string calibration = flag(argc, argv, "calibration", "1");
     const auto registry = make_workload_registry();
-    const Workload& w = registry.get(model);
-    const Graph graph = w.build({});
-    const auto folded = fold_batch_norm(graph, w.make_weights(graph, 0));
-    const auto inputs = w.make_inputs(graph, 0);
-    const auto backend = make_cpu_backend();
+    const bench::PreparedModel prepared = bench::prepare_model(registry, {.model = model});
+    const auto& inputs = prepared.inputs;
+    const auto backends = make_backend_registry();
+    const Backend& cpu = backends.get("cpu");
     std::vector<Candidate> cs;
     for (Precision p : {Precision::fp32, Precision::bf16, Precision::int8}) {
       Candidate c{p, nullptr, {}, {}};
@@ -58,8 +57,9 @@ int main(int argc, char** argv) {
       o.precision = p;
       o.threads = threads;
       o.extra["edgetpu.calibration"] = calibration;
+      o.allow_fallback = false;  // a precision the cpu cannot run whole is refused, not half the reference's
       try {
-        c.exe = backend->compile(folded.graph, folded.weights, o);
+        c.exe = bench::compile_prepared(prepared, cpu, backends.reference(), o).executable;
         (void)c.exe->run(inputs);  // first inference: page faults, lazy initialisation
       } catch (const std::exception& e) {
         c.refused = e.what();

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "backends/cpu/cpu_backend.h"
-#include "core/fold_batch_norm.h"
+#include "bench/prepare_model.h"
+#include "core/registry.h"
 #include "core/shape_inference.h"
 #include "models/workload.h"
 
@@ -47,14 +47,14 @@ int main(int argc, char** argv) try {
   const auto top = static_cast<std::size_t>(std::stoi(flag(argc, argv, "top", "15")));
 
   const auto registry = eb::make_workload_registry();
-  const eb::Workload& w = registry.get(model);
-  const eb::Graph graph = w.build({});
-  const eb::Weights weights = w.make_weights(graph, 1);
-  const auto inputs = w.make_inputs(graph, 2);
-  const auto folded = eb::fold_batch_norm(graph, weights);
+  const eb::bench::PreparedModel prepared = eb::bench::prepare_model(registry, {.model = model, .seed = 1, .input_seed = 2});
+  const auto& inputs = prepared.inputs;
+  const auto& folded = prepared.folded;
   eb::CompileOptions options;
   options.threads = threads;
-  auto exe = eb::make_cpu_backend()->compile(folded.graph, folded.weights, options);
+  options.allow_fallback = false;  // the cpu backend's own steps, every node
+  const auto backends = eb::make_backend_registry();
+  auto exe = eb::bench::compile_prepared(prepared, backends.get("cpu"), backends.reference(), options).executable;
 
   // MACs per node, so a fused step ("conv3+add4") is credited with its base node's MACs.
   std::map<std::string, double> node_macs;

@@ -16,28 +16,24 @@
 
 #include "backends/fpga/executable.h"
 #include "backends/fpga/fpga_backend.h"
+#include "bench/prepare_model.h"
 #include "core/registry.h"
 #include "models/workload.h"
 
 namespace {
 
-struct Model {
-  eb::Graph graph;
-  eb::Weights weights;
-  std::vector<eb::Tensor> inputs;
-};
-
-const Model& backbone() {
-  static const Model m = [] {  // built once, read-only afterwards
-    const eb::WorkloadRegistry reg = eb::make_workload_registry();
-    const eb::Workload& w = reg.get("m3vit-backbone");
-    Model out;
-    out.graph = w.build({});
-    out.weights = w.make_weights(out.graph, 1);
-    out.inputs = w.make_inputs(out.graph, 1);
-    return out;
-  }();
+const eb::bench::PreparedModel& backbone() {
+  static const eb::WorkloadRegistry workloads = eb::make_workload_registry();  // built once, read-only afterwards
+  static const eb::bench::PreparedModel m = eb::bench::prepare_model(workloads, {.model = "m3vit-backbone", .seed = 1});
   return m;
+}
+
+// The whole graph on `backend` (no fallback): that backend's own executable.
+std::unique_ptr<eb::Executable> compile_whole(const eb::BackendRegistry& reg, const eb::Backend& backend) {
+  eb::CompileOptions options;
+  options.allow_fallback = false;
+  options.precision = backend.precisions().front();  // the fpga's fixed point; fp32 elsewhere
+  return eb::bench::compile_prepared(backbone(), backend, reg.reference(), options).executable;
 }
 
 // Best wall time of `reps` runs of `backend` on the backbone, in seconds (0 if absent).
@@ -45,8 +41,8 @@ double best_time(std::string_view backend, int reps) {
   const eb::BackendRegistry reg = eb::make_backend_registry();
   const eb::Backend* b = reg.find(backend);
   if (!b) return 0;
-  const Model& m = backbone();
-  auto exe = b->compile(m.graph, m.weights, {});
+  const eb::bench::PreparedModel& m = backbone();
+  auto exe = compile_whole(reg, *b);
   exe->run(m.inputs);  // warm-up
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < reps; ++i) {
@@ -58,10 +54,11 @@ double best_time(std::string_view backend, int reps) {
 }
 
 void BM_FpgaCSimulationBackbone(benchmark::State& state) {
-  const Model& m = backbone();
+  const eb::bench::PreparedModel& m = backbone();
   const double cpu = best_time("cpu", 10);
   const double ref = best_time("reference", 3);
-  auto exe = eb::fpga::make_fpga_backend()->compile(m.graph, m.weights, {});
+  const eb::BackendRegistry reg = eb::make_backend_registry();
+  auto exe = compile_whole(reg, *eb::fpga::make_fpga_backend());
   exe->run(m.inputs);  // warm-up
   double total = 0;
   for (auto _ : state) {

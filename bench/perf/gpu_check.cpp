@@ -51,6 +51,7 @@
 #include "bench/provenance_json.h"
 #include "bench/runner.h"
 #include "core/atomic_file.h"
+#include "bench/prepare_model.h"
 #include "core/fold_batch_norm.h"
 #include "core/registry.h"
 #include "models/mobiledet/mobiledet.h"
@@ -188,10 +189,11 @@ bool has_moe(const Graph& g) {
 
 // Batch-1 conformance of every precision against one reference run; each precision is a
 // step of its own in `log`.
-std::map<Precision, Conformance> conformance(const Workload& w, const Backend& gpu, const Settings& s, bench::CheckLog& log) {
-  const Graph g = w.build({"", 1});
-  const FoldedModel m = fold_batch_norm(g, w.make_weights(g, 0));
-  const auto inputs = w.make_inputs(g, 0);
+std::map<Precision, Conformance> conformance(const WorkloadRegistry& workloads, const Workload& w, const Backend& gpu,
+                                             const Backend& ref, const Settings& s, bench::CheckLog& log) {
+  const bench::PreparedModel prepared = bench::prepare_model(workloads, {.model = std::string(w.name())});
+  const FoldedModel& m = prepared.folded;
+  const auto& inputs = prepared.inputs;
   fmt::print("  reference run of {} (batch 1)...\n", w.name());
   std::fflush(stdout);
   const auto want = bench::run_reference_rounded(m.graph, m.weights, inputs, DType::f32);
@@ -214,7 +216,8 @@ std::map<Precision, Conformance> conformance(const Workload& w, const Backend& g
         for (std::size_t i = 0; i < want.size(); ++i)
           bounds[i] = bench::rounding_tolerance(storage_of(p), bench::compare_tensors(want[i], emulated[i]).relative_l2);
       }
-      const auto got = gpu.compile(m.graph, m.weights, options_for(gpu, p, s.cuda_graph))->run(inputs);
+      const auto got =
+          bench::compile_prepared(prepared, gpu, ref, options_for(gpu, p, s.cuda_graph)).executable->run(inputs);
       const bench::OutputsVerdict v = bench::judge_outputs(m.graph.outputs, want, got, bounds);
       Conformance c;
       c.rel_l2 = sci(v.worst_relative_l2) + (v.pass ? "" : "!");
@@ -241,12 +244,11 @@ std::map<Precision, Conformance> conformance(const Workload& w, const Backend& g
   return out;
 }
 
-Row time_one(const Workload& w, int batch, Precision p, const Backend& backend, const Backend& ref, int iterations,
-             const Settings& s, bench::PowerSampler* power) {
-  const Graph g = w.build({"", batch});
-  const FoldedModel m = fold_batch_norm(g, w.make_weights(g, 0));
-  const auto inputs = w.make_inputs(g, 0);
-  bench::CompiledModel cm = bench::compile_model(m.graph, m.weights, backend, ref, options_for(backend, p, s.cuda_graph));
+Row time_one(const WorkloadRegistry& workloads, const Workload& w, int batch, Precision p, const Backend& backend,
+             const Backend& ref, int iterations, const Settings& s, bench::PowerSampler* power) {
+  const bench::PreparedModel prepared = bench::prepare_model(workloads, {.model = std::string(w.name()), .batch = batch});
+  const auto& inputs = prepared.inputs;
+  bench::CompiledModel cm = bench::compile_prepared(prepared, backend, ref, options_for(backend, p, s.cuda_graph));
   Row r;
   r.model = std::string(w.name());
   r.backend = std::string(backend.name());
@@ -351,7 +353,7 @@ int run(int argc, char** argv) {
     const Workload* w = nullptr;
     if (!log.attempt(name, [&] { w = &workloads.get(name); })) continue;
     fmt::print("{}:\n", name);
-    const auto conf = conformance(*w, gpu, s, log);
+    const auto conf = conformance(workloads, *w, gpu, ref, s, log);
     for (const auto& [p, c] : conf)
       fmt::print("  {} batch 1: relative L2 {} (bound {}){}\n", precision_name(p), c.rel_l2, c.bound,
                  c.detections.empty() ? "" : ", detections matched " + c.detections);
@@ -361,7 +363,7 @@ int run(int argc, char** argv) {
         fmt::print("  {}...\n", step);
         std::fflush(stdout);
         log.attempt(step, [&] {
-          Row r = time_one(*w, batch, p, gpu, ref, s.iterations, s, power.get());
+          Row r = time_one(workloads, *w, batch, p, gpu, ref, s.iterations, s, power.get());
           if (batch == 1 && conf.contains(p)) {
             r.rel_l2 = conf.at(p).rel_l2;
             r.bound = conf.at(p).bound;
@@ -375,7 +377,7 @@ int run(int argc, char** argv) {
         const std::string step = fmt::format("{} cpu batch {} fp32 timing", name, batch);
         fmt::print("  {}...\n", step);
         std::fflush(stdout);
-        log.attempt(step, [&] { rows.push_back(time_one(*w, batch, Precision::fp32, *cpu, ref, s.cpu_iterations, s, nullptr)); });
+        log.attempt(step, [&] { rows.push_back(time_one(workloads, *w, batch, Precision::fp32, *cpu, ref, s.cpu_iterations, s, nullptr)); });
       }
   }
 

@@ -3,6 +3,7 @@
 // export in one line naming the node. (The file's contents are checked in tests/edgetpu.)
 #include <gtest/gtest.h>
 
+#include "core/safetensors.h"
 #include "tests/cli/cli_runner.h"
 
 namespace eb::test {
@@ -33,6 +34,26 @@ TEST(CliExport, RefusesAnOpItCannotExportNamingIt) {
   ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
   EXPECT_NE(r.err.find("layernorm"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(tmp.path() / "m.tflite"));
+}
+
+// A weights file must be exactly the model's, as for `run` (bench/prepare_model.h): a
+// tensor that is no weight of the model is refused in one line naming it, nothing written.
+TEST(CliExport, RefusesAWeightsFileWithAStrayTensorNamingIt) {
+  TempDir tmp;
+  ASSERT_EQ(run_cli({"weights", "--model", "mobiledet-cpu", "--out", tmp / "w.safetensors"}).status, 0);
+  Weights w = load_safetensors(tmp / "w.safetensors");
+  w.set("stray.tensor", Tensor(DType::f32, {2}));
+  save_safetensors(tmp / "stray.safetensors", w);
+  for (const char* format : {"tflite", "onnx"}) {
+    const auto out = tmp / (std::string("m.") + format);
+    const auto r = run_cli({"export", "--format", format, "--model", "mobiledet-cpu", "--weights", tmp / "stray.safetensors",
+                            "--calibration", "1", "--out", out});
+    if (r.err.find("built without ONNX") != std::string::npos) continue;  // no ONNX export in this build
+    EXPECT_EQ(r.status, 1) << format;
+    ASSERT_EQ(r.err_lines().size(), 1u) << r.err;
+    EXPECT_NE(r.err.find("'stray.tensor'"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(out)) << format;
+  }
 }
 
 }  // namespace

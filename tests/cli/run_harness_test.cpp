@@ -290,6 +290,26 @@ TEST(RunHarness, PowerModelOfASimulatedDeviceStandsAlone) {
   EXPECT_TRUE(records_in(tmp.path() / "out").empty());
 }
 
+// Power sources are selected once per job, after compile: even interleaved, where nothing
+// is sampled, the record's selection is the compiled executable's own model.
+TEST(RunHarness, InterleavedPowerSelectionIsTheCompiledModels) {
+  TempDir tmp;
+  const auto r = run_cli({"run", "--model", kModel, "--backend", "fpga,edgetpu", "--interleave", "--iterations", "1", "--warmup",
+                          "0", "--samples", "1", "--no-fidelity", "--power", "model", "--out", tmp / "out", "--json"});
+  if (r.status != 0 && r.err.find("not available") != std::string::npos) GTEST_SKIP() << r.err;
+  ASSERT_TRUE(r.status == 0 || r.status == 3) << r.err;  // 3: the edgetpu runs little of the backbone (INVALID)
+  const json all = json::parse(r.out);
+  ASSERT_EQ(all.size(), 2u);
+  for (const auto& j : all) {
+    const json& p = j["power"];
+    EXPECT_NE(p["not_measured"].get<std::string>().find("interleaved"), std::string::npos) << p.dump();
+    ASSERT_EQ(p["selection"]["channels"].size(), 1u) << p.dump();
+    const std::string channel = p["selection"]["channels"][0].dump();
+    EXPECT_EQ(channel.find("once compiled"), std::string::npos) << channel;
+    EXPECT_NE(channel.find(j["backend"]["name"] == "fpga" ? "zcu102" : "edgetpu"), std::string::npos) << channel;
+  }
+}
+
 TEST(RunHarness, ProfilePrintsTopNodesAndRecordsEveryNode) {
   TempDir tmp;
   const auto r = run_cli({"run", "--model", kModel, "--backend", "reference", "--iterations", "1", "--warmup", "0", "--profile",
