@@ -210,7 +210,7 @@ ResultRecord start_record(const PreparedJob& job) {
   r.backend.name = std::string(job.backend->name());
   r.backend.device = job.backend->probe().device;
   r.backend.options = spec.compile;
-  r.backend.resolved_options = resolve_options(job.backend->options(), spec.compile.extra);
+  r.backend.resolved_options = job.backend->resolved_options(spec.compile).strings();  // what the backend reads
   r.scenario.settings = spec.measure;
   return r;
 }

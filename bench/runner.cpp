@@ -181,17 +181,6 @@ Timings measure(Executable& executable, const SamplePool& pool, const MeasureSet
   return phase.finish();
 }
 
-Timings time_single_stream(Executable& executable, std::span<const Tensor> inputs, const RunSettings& settings) {
-  if (settings.iterations < 1)
-    throw std::invalid_argument("iterations must be at least 1 (got " + std::to_string(settings.iterations) + ")");
-  if (settings.warmup < 0)
-    throw std::invalid_argument("warm-up runs must not be negative (got " + std::to_string(settings.warmup) + ")");
-  SamplePool pool;
-  pool.samples.emplace_back(inputs.begin(), inputs.end());
-  pool.seeds.push_back(0);
-  return measure(executable, pool, MeasureSettings::fixed(settings));
-}
-
 std::vector<ProfileEntry> profile_nodes(Executable& executable, const SamplePool& pool, int runs) {
   std::vector<ProfileEntry> entries;
   if (runs < 1 || pool.size() == 0) return entries;

@@ -11,8 +11,9 @@
 // order (SampleOrder) so that no backend is timed on one cached input only, and the same
 // seed gives the same order everywhere.
 //
-// Two interfaces: time_single_stream() with fixed counts (tools, tests), and TimedPhase,
-// which issues one query per step() so that a caller can interleave several backends
+// Two interfaces to the same sequence: measure() runs it whole (with fixed counts, from
+// MeasureSettings::fixed, for tools and tests, or the CLI's stop rule), and TimedPhase
+// issues one query per step() so that a caller can interleave several backends
 // (--interleave) or hold a power sampler around the phase.
 #pragma once
 
@@ -23,7 +24,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <span>
 #include <string>
 #include <vector>
 
@@ -34,12 +34,6 @@
 #include "core/rng.h"
 
 namespace eb::bench {
-
-// Fixed counts: first inference, `warmup` untimed runs, `iterations` timed runs.
-struct RunSettings {
-  int warmup = 3;
-  int iterations = 20;
-};
 
 // Everything the timed phase needs to know (the CLI's flags).
 struct MeasureSettings {
@@ -55,10 +49,12 @@ struct MeasureSettings {
   // judged, when the record labels the host's measured part apart from the device's.
   bool whole_system = false;
 
-  static MeasureSettings fixed(const RunSettings& r) {
+  // Fixed counts: first inference, `warmup` untimed queries, `iterations` timed queries
+  // (measure() throws std::invalid_argument when iterations < 1 or warmup < 0).
+  static MeasureSettings fixed(std::int64_t warmup, std::int64_t iterations) {
     MeasureSettings m;
-    m.warmup = WarmupSpec::queries(r.warmup);
-    m.stop = StopRule::fixed(r.iterations);
+    m.warmup = WarmupSpec::queries(warmup);
+    m.stop = StopRule::fixed(iterations);
     m.iterations_shorthand = true;
     return m;
   }
@@ -76,6 +72,13 @@ struct SamplePool {
   std::vector<std::vector<Tensor>> samples;
   std::vector<std::uint64_t> seeds;  // the input seed of each sample
   std::size_t size() const { return samples.size(); }
+  // A pool of one sample: every query runs these inputs.
+  static SamplePool single(std::vector<Tensor> inputs, std::uint64_t seed = 0) {
+    SamplePool p;
+    p.samples.push_back(std::move(inputs));
+    p.seeds.push_back(seed);
+    return p;
+  }
 };
 
 // Seeded sample order: the pool is shuffled (Fisher–Yates on eb::Rng) once per pass, so
@@ -165,14 +168,11 @@ class TimedPhase {
   bool started_ = false, done_ = false, every_run_has_device_time_ = true, every_run_has_watts_ = true;
 };
 
-// The whole sequence on one executable: first inference, warm-up, timed phase.
+// The whole sequence on one executable: first inference, warm-up, timed phase. Throws what
+// TimedPhase's constructor throws.
 Timings measure(Executable& executable, const SamplePool& pool, const MeasureSettings& settings,
                 const std::atomic<bool>* interrupt = nullptr,
                 const std::function<void(const ProgressSnapshot&)>& on_progress = {});
-
-// Fixed counts on one input. Throws std::invalid_argument when settings.iterations < 1 or
-// settings.warmup < 0.
-Timings time_single_stream(Executable& executable, std::span<const Tensor> inputs, const RunSettings& settings);
 
 // Per-node times: `runs` runs on sample 0 with profiling on, averaged per node (in the
 // order of the first run). Profiling is switched off again before returning. Empty when

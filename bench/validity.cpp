@@ -84,11 +84,6 @@ Validity judge_validity(const Timings& timings, const MeasureSettings& settings,
   return v;
 }
 
-Validity judge_validity(const Timings& timings, const RunSettings& settings, const std::vector<OutputSummary>& outputs,
-                        const PartitionPlan& plan) {
-  return judge_validity(timings, MeasureSettings::fixed(settings), outputs, plan);
-}
-
 void judge_energy(Validity& v, const EnergyRecord& energy) {
   const double window_s = energy.window.seconds();
   for (const SourceEnergy& s : energy.sources) {

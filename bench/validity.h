@@ -46,9 +46,6 @@ inline constexpr const char* kFailedReason = "failed";
 // too few samples for an early-stopping p90 bound.
 Validity judge_validity(const Timings& timings, const MeasureSettings& settings, const std::vector<OutputSummary>& outputs,
                         const PartitionPlan& plan);
-// Fixed counts (RunSettings): as above with StopRule::fixed(iterations).
-Validity judge_validity(const Timings& timings, const RunSettings& settings, const std::vector<OutputSummary>& outputs,
-                        const PartitionPlan& plan);
 
 // Energy: INVALID ("power window too short: ...") when a source counted in the total
 // measured a window shorter than kMinUpdatesPerWindow of its update periods; the energy

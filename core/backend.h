@@ -124,10 +124,15 @@ class Backend {
     (void)options;
     return PowerModelUse::none;
   }
-  // The settings this backend reads from CompileOptions::extra, each key prefixed with the
-  // backend's name. The framework rejects any other key of that prefix and any value outside
-  // its declaration before check_options() and compile() see them (core/backend_options.h).
+  // The settings this backend reads, each key prefixed with the backend's name. The
+  // framework rejects any other key of that prefix and any value outside its declaration
+  // before check_options() and compile() see them (core/backend_options.h).
   virtual std::vector<OptionSpec> options() const { return {}; }
+  // The settings of `options.extra` that this backend declares, parsed and with the
+  // defaults filled in: what the backend reads (through the typed accessors) and what the
+  // record stores, from one parse of one declaration. Throws std::invalid_argument for a
+  // value outside its declaration (the framework has rejected those before a job runs).
+  ResolvedOptions resolved_options(const CompileOptions& options) const { return {this->options(), options.extra}; }
   // Throws std::invalid_argument for settings that pass their declarations but that this
   // backend still cannot use together (compile() would throw the same later: a file that
   // is not an xclbin, mean and std lists of different lengths), so that they are a usage

@@ -12,23 +12,10 @@
 #include "backends/cpu/power_model.h"
 #include "backends/cpu/precision.h"
 #include "backends/edgetpu/calibration.h"
+#include "backends/edgetpu/options.h"
 
 namespace eb {
 namespace {
-
-// cpu.tdp_watts: the vendor's per-socket TDP, which the OS does not expose.
-double parse_tdp(const std::string& text) {
-  double w = 0;
-  std::size_t used = 0;
-  try {
-    w = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != text.size() || !(w > 0) || w > 1000)
-    throw std::invalid_argument("cpu.tdp_watts: '" + text + "' is not a TDP in watts (a number in (0, 1000])");
-  return w;
-}
 
 std::string cpu_model_name() {
   std::ifstream in("/proc/cpuinfo");
@@ -71,17 +58,17 @@ std::string implementations_summary(const std::map<std::string, int>& impls) {
 // The int8 graph: the edgetpu backend's, from the same calibration settings (the
 // "edgetpu.calibration*" options, so that both backends quantise alike when given them).
 cpu::Int8Lowering lower_int8(cpu::Context& ctx, const Graph& graph, const Weights& weights, const CompileOptions& options,
-                             std::map<std::string, std::string>& info) {
-  const auto settings = edgetpu::CalibrationSettings::from_options(options.extra);
+                             const ResolvedOptions& settings, std::map<std::string, std::string>& info) {
+  const auto calibration = edgetpu::calibration_settings(options.extra);
   info["cpu.int8.calibration"] = fmt::format("{} samples, seed {}, input range [{}, {}] (the edgetpu backend's)",
-                                         settings.samples, settings.seed, settings.input_lo, settings.input_hi);
+                                         calibration.samples, calibration.seed, calibration.input_lo, calibration.input_hi);
   info["cpu.int8.quantization"] =
       "the edgetpu backend's graph: weights int8 per-channel symmetric, activations int8 per-tensor asymmetric, biases "
       "int32";
   try {
-    const edgetpu::QuantizedProgram qprogram(graph, weights, edgetpu::calibrate(graph, weights, settings));
-    const auto it = options.extra.find("cpu.int8.requantize");
-    const auto requantize = it == options.extra.end() ? cpu::Int8Requantize::onednn : cpu::parse_int8_requantize(it->second);
+    const edgetpu::QuantizedProgram qprogram(graph, weights, edgetpu::calibrate(graph, weights, calibration));
+    const auto requantize =
+        settings.get_choice("cpu.int8.requantize") == "tflite" ? cpu::Int8Requantize::tflite : cpu::Int8Requantize::onednn;
     info["cpu.int8.requantize"] = requantize == cpu::Int8Requantize::onednn
                                   ? "onednn (f32 scale, round to nearest even: within 1 LSB of TFLite's per layer)"
                                   : "tflite (int32 accumulator from oneDNN, TFLite's fixed-point requantisation on the host)";
@@ -139,15 +126,13 @@ class CpuBackend final : public Backend {
              .choices = {"onednn", "tflite"}}};
   }
   // The TDP model needs the CPU's TDP, which the OS does not give (cpu.tdp_watts); int8
-  // takes cpu.int8.requantize and the edgetpu backend's calibration settings.
+  // takes cpu.int8.requantize and the edgetpu backend's calibration settings, whose range
+  // (lo < hi) is the one thing here a declaration cannot say.
   void check_options(const CompileOptions& options) const override {
-    if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) (void)parse_tdp(it->second);
-    if (const auto it = options.extra.find("cpu.int8.requantize"); it != options.extra.end())
-      (void)cpu::parse_int8_requantize(it->second);
-    if (options.precision == Precision::int8) (void)edgetpu::CalibrationSettings::from_options(options.extra);
+    if (options.precision == Precision::int8) (void)edgetpu::calibration_settings(options.extra);
   }
   PowerModelUse power_model_use(const CompileOptions& options) const override {
-    return options.extra.contains("cpu.tdp_watts") ? PowerModelUse::wall_time : PowerModelUse::none;
+    return resolved_options(options).has("cpu.tdp_watts") ? PowerModelUse::wall_time : PowerModelUse::none;
   }
 
   std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions&) const override {
@@ -156,6 +141,7 @@ class CpuBackend final : public Backend {
 
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights,
                                       const CompileOptions& options) const override {
+    const ResolvedOptions settings = resolved_options(options);
     cpu::Context ctx;
     ctx.threads = options.threads > 0 ? options.threads : cpu::default_threads();
     const cpu::ThreadScope scope(ctx.threads);
@@ -172,7 +158,7 @@ class CpuBackend final : public Backend {
     if (choice.precision == Precision::bf16) ctx.compute_type = dnnl::memory::data_type::bf16;
     cpu::Program program;
     if (choice.precision == Precision::int8) {
-      auto lowered = lower_int8(ctx, graph, weights, options, info);
+      auto lowered = lower_int8(ctx, graph, weights, options, settings, info);
       program = std::move(lowered.program);
       info.merge(lowered.info);
     } else {
@@ -195,8 +181,8 @@ class CpuBackend final : public Backend {
     for (const auto& [op, impls] : program.implementations_by_op) info["cpu.implementations." + op] = implementations_summary(impls);
     info["cpu.threads.wait_policy"] = cpu::openmp_wait_policy();
     std::optional<cpu::TdpPowerModel> power;
-    if (const auto it = options.extra.find("cpu.tdp_watts"); it != options.extra.end()) {
-      power = cpu::host_power_model(parse_tdp(it->second));
+    if (settings.has("cpu.tdp_watts")) {
+      power = cpu::host_power_model(settings.get_double("cpu.tdp_watts"));
       info["power.model"] = power->description();
     }
 

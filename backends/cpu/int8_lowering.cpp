@@ -457,12 +457,6 @@ class Lowerer {
 
 }  // namespace
 
-Int8Requantize parse_int8_requantize(const std::string& text) {
-  if (text == "onednn") return Int8Requantize::onednn;
-  if (text == "tflite") return Int8Requantize::tflite;
-  throw std::invalid_argument("cpu.int8.requantize: '" + text + "' is not onednn or tflite");
-}
-
 Int8Lowering lower_int8(Context& ctx, const Graph& graph, const Weights& weights, const edgetpu::QuantizedProgram& qprogram,
                         Int8Requantize requantize) {
   Builder b(ctx, graph, weights);

@@ -48,8 +48,6 @@ struct Int8Lowering {
 };
 
 enum class Int8Requantize { onednn, tflite };
-// "onednn" or "tflite"; throws std::invalid_argument otherwise.
-Int8Requantize parse_int8_requantize(const std::string& text);
 
 // Throws std::invalid_argument if the quantised program has a step this lowering lacks.
 Int8Lowering lower_int8(Context& ctx, const Graph& graph, const Weights& weights,

@@ -38,18 +38,6 @@ Node without_act(const Node& n) {
   return m;
 }
 
-double parse_number(const std::string& key, const std::string& v) {
-  std::size_t used = 0;
-  double x = 0;
-  try {
-    x = std::stod(v, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != v.size() || !std::isfinite(x)) throw std::invalid_argument("edgetpu: option " + key + "='" + v + "' is not a number");
-  return x;
-}
-
 }  // namespace
 
 std::string preact_name(const std::string& node) { return node + ":preact"; }
@@ -58,26 +46,15 @@ bool activation_is_separate(Activation a) {
   return a == Activation::hardswish || a == Activation::sigmoid || a == Activation::hardsigmoid || a == Activation::gelu;
 }
 
-CalibrationSettings CalibrationSettings::from_options(const std::map<std::string, std::string>& extra) {
+CalibrationSettings CalibrationSettings::from(const ResolvedOptions& options) {
   CalibrationSettings s;
-  if (auto it = extra.find("edgetpu.calibration"); it != extra.end()) {
-    const double n = parse_number(it->first, it->second);
-    if (n < 1 || n != std::floor(n) || n > 10000)
-      throw std::invalid_argument("edgetpu: edgetpu.calibration must be a whole number of samples from 1 to 10000 (got '" + it->second + "')");
-    s.samples = static_cast<int>(n);
-  }
-  if (auto it = extra.find("edgetpu.calibration.seed"); it != extra.end()) {
-    const double n = parse_number(it->first, it->second);
-    if (n < 0 || n != std::floor(n)) throw std::invalid_argument("edgetpu: edgetpu.calibration.seed must be a non-negative integer");
-    s.seed = static_cast<std::uint64_t>(n);
-  }
-  if (auto it = extra.find("edgetpu.calibration.range"); it != extra.end()) {
-    const auto comma = it->second.find(',');
-    if (comma == std::string::npos) throw std::invalid_argument("edgetpu: edgetpu.calibration.range must be 'lo,hi'");
-    s.input_lo = static_cast<float>(parse_number(it->first, it->second.substr(0, comma)));
-    s.input_hi = static_cast<float>(parse_number(it->first, it->second.substr(comma + 1)));
-    if (!(s.input_lo < s.input_hi)) throw std::invalid_argument("edgetpu: edgetpu.calibration.range needs lo < hi");
-  }
+  s.samples = static_cast<int>(options.get_int("edgetpu.calibration"));
+  s.seed = static_cast<std::uint64_t>(options.get_int("edgetpu.calibration.seed"));
+  const std::vector<double>& range = options.get_numbers("edgetpu.calibration.range");
+  if (range.size() != 2) throw std::invalid_argument("edgetpu: edgetpu.calibration.range must be 'lo,hi'");
+  s.input_lo = static_cast<float>(range[0]);
+  s.input_hi = static_cast<float>(range[1]);
+  if (!(s.input_lo < s.input_hi)) throw std::invalid_argument("edgetpu: edgetpu.calibration.range needs lo < hi");
   return s;
 }
 

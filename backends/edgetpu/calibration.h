@@ -17,6 +17,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/backend_options.h"
 #include "core/graph.h"
 #include "core/weights.h"
 
@@ -33,9 +34,11 @@ struct CalibrationSettings {
   float input_lo = -1.0f;
   float input_hi = 1.0f;
 
-  // Reads "edgetpu.calibration" (samples, >= 1), "edgetpu.calibration.seed",
-  // "edgetpu.calibration.range" ("lo,hi"); throws std::invalid_argument on a bad value.
-  static CalibrationSettings from_options(const std::map<std::string, std::string>& extra);
+  // From "edgetpu.calibration" (samples), "edgetpu.calibration.seed" and
+  // "edgetpu.calibration.range" ("lo,hi"), as declared (options.h: calibration_option_specs).
+  // Throws std::invalid_argument for a range that is not two numbers with lo < hi, the one
+  // thing the declaration cannot say.
+  static CalibrationSettings from(const ResolvedOptions& options);
 };
 
 // Name under which a node's pre-activation output is recorded.

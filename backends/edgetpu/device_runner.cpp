@@ -28,22 +28,14 @@ std::string status_name(TfLiteStatus s) {
 
 }  // namespace
 
-DeviceRunnerOptions DeviceRunnerOptions::from_options(const std::map<std::string, std::string>& extra, int threads) {
+DeviceRunnerOptions DeviceRunnerOptions::from(const ResolvedOptions& options, int threads) {
   DeviceRunnerOptions o;
-  const auto model = extra.find("edgetpu.model");
-  if (model == extra.end() || model->second.empty())
+  if (!options.has("edgetpu.model") || options.get_text("edgetpu.model").empty())
     throw std::invalid_argument("edgetpu: the device runner needs edgetpu.model=FILE (an Edge-TPU-compiled .tflite)");
-  o.model = model->second;
-  if (auto it = extra.find("edgetpu.device"); it != extra.end()) {
-    const std::string& v = it->second;
-    std::size_t index = 0;
-    const auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), index);
-    if (v.empty() || ec != std::errc{} || end != v.data() + v.size())
-      throw std::invalid_argument("edgetpu: edgetpu.device='" + v + "' must be a device index (0 for the first Edge TPU)");
-    o.device_index = index;
-  }
-  if (auto it = extra.find("edgetpu.libtflite"); it != extra.end()) o.tflite_library = it->second;
-  if (auto it = extra.find("edgetpu.libedgetpu"); it != extra.end()) o.edgetpu_library = it->second;
+  o.model = options.get_text("edgetpu.model");
+  if (options.has("edgetpu.device")) o.device_index = static_cast<std::size_t>(options.get_int("edgetpu.device"));
+  if (options.has("edgetpu.libtflite")) o.tflite_library = options.get_text("edgetpu.libtflite");
+  if (options.has("edgetpu.libedgetpu")) o.edgetpu_library = options.get_text("edgetpu.libedgetpu");
   o.threads = threads;
   return o;
 }

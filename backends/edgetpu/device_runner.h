@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "backends/edgetpu/tflite_c_api.h"
+#include "core/backend_options.h"
 #include "core/provenance.h"
 #include "core/tensor.h"
 
@@ -35,9 +36,9 @@ struct DeviceRunnerOptions {
   int threads = 0;               // host threads for ops left on the CPU; 0: TFLite's default
 
   // From backend options: edgetpu.model (required), edgetpu.device (index),
-  // edgetpu.libtflite, edgetpu.libedgetpu; `threads` from --threads.
-  // Throws std::invalid_argument for a missing model or a bad device index.
-  static DeviceRunnerOptions from_options(const std::map<std::string, std::string>& extra, int threads);
+  // edgetpu.libtflite, edgetpu.libedgetpu, each of the last three this struct's default when
+  // not given; `threads` from --threads. Throws std::invalid_argument for a missing model.
+  static DeviceRunnerOptions from(const ResolvedOptions& options, int threads);
 };
 
 // A model input or output as the interpreter reports it after allocation.

@@ -37,18 +37,16 @@ class EdgeTpuBackend final : public Backend {
   std::vector<Precision> precisions() const override { return {Precision::int8}; }
   // The simulation has the timing model's power; a real device (edgetpu.model) has none.
   PowerModelUse power_model_use(const CompileOptions& options) const override {
-    return options.extra.contains("edgetpu.model") ? PowerModelUse::none : PowerModelUse::modeled_time;
+    return resolved_options(options).has("edgetpu.model") ? PowerModelUse::none : PowerModelUse::modeled_time;
   }
   std::vector<OptionSpec> options() const override { return edgetpu_options(); }
   // With edgetpu.model the .tflite stands for the whole graph: TFLite runs whatever the
   // Edge TPU compiler left on the CPU itself, so nothing falls back to the reference.
-  void check_options(const CompileOptions& options) const override {
-    (void)TpuParams::from_options(options.extra);
-    (void)CalibrationSettings::from_options(options.extra);
-  }
+  // The calibration range (two numbers, lo < hi) is the one thing the declarations cannot say.
+  void check_options(const CompileOptions& options) const override { (void)CalibrationSettings::from(resolved_options(options)); }
   // The cut is the whole graph's: found once per claim. One node alone costs a whole claim.
   Capability claim(const Graph& graph, const CompileOptions& options) const override {
-    if (options.extra.contains("edgetpu.model")) return {std::vector<std::string>(graph.nodes.size())};
+    if (resolved_options(options).has("edgetpu.model")) return {std::vector<std::string>(graph.nodes.size())};
     return claim_before_cut(graph);
   }
   std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions& options) const override {
@@ -59,16 +57,17 @@ class EdgeTpuBackend final : public Backend {
   // With edgetpu.model, the real device (device_executable.h), or the probe's one-line
   // reason why not: never a silent fall back to the simulation. Otherwise the simulation.
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions& options) const override {
-    if (options.extra.contains("edgetpu.model")) {
-      DeviceRunnerOptions device = DeviceRunnerOptions::from_options(options.extra, options.threads);
+    const ResolvedOptions settings = resolved_options(options);
+    if (settings.has("edgetpu.model")) {
+      DeviceRunnerOptions device = DeviceRunnerOptions::from(settings, options.threads);
       const RuntimeStatus s = probe_runtime_with(device.edgetpu_library, device.tflite_library, "");
       if (!s.complete()) throw std::runtime_error("edgetpu: edgetpu.model was given but the Edge TPU cannot run here: " + s.missing());
       return std::make_unique<EdgeTpuDeviceExecutable>(graph, std::move(device));
     }
     for (const char* key : {"edgetpu.device", "edgetpu.libtflite", "edgetpu.libedgetpu"})
-      if (options.extra.contains(key))
+      if (settings.has(key))
         throw std::invalid_argument(std::string("edgetpu: ") + key + " applies to a real Edge TPU and needs edgetpu.model=FILE.tflite");
-    return std::make_unique<EdgeTpuExecutable>(graph, weights, options, runtime_note(probe_runtime()));
+    return std::make_unique<EdgeTpuExecutable>(graph, weights, options, settings, runtime_note(probe_runtime()));
   }
 };
 

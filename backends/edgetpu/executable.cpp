@@ -7,8 +7,8 @@
 namespace eb::edgetpu {
 
 EdgeTpuExecutable::EdgeTpuExecutable(const Graph& graph, const Weights& weights, const CompileOptions& options,
-                                     const std::string& runtime_note)
-    : params_(TpuParams::from_options(options.extra)), calibration_(CalibrationSettings::from_options(options.extra)) {
+                                     const ResolvedOptions& settings, const std::string& runtime_note)
+    : params_(TpuParams::from(settings)), calibration_(CalibrationSettings::from(settings)) {
   graph.validate();
   program_ = std::make_unique<QuantizedProgram>(graph, weights, calibrate(graph, weights, calibration_));
 

@@ -26,7 +26,9 @@ namespace eb::edgetpu {
 class EdgeTpuExecutable final : public Executable {
  public:
   // `runtime_note` says why this is a simulation (what of libedgetpu/TFLite/device is missing).
-  EdgeTpuExecutable(const Graph& graph, const Weights& weights, const CompileOptions& options, const std::string& runtime_note);
+  // `settings`: the edgetpu backend's resolved options (Backend::resolved_options).
+  EdgeTpuExecutable(const Graph& graph, const Weights& weights, const CompileOptions& options, const ResolvedOptions& settings,
+                    const std::string& runtime_note);
 
   std::vector<Tensor> run(std::span<const Tensor> inputs) override;
   std::optional<DeviceTime> last_device_time() const override;

@@ -1,8 +1,9 @@
 #include "backends/edgetpu/options.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
-#include "backends/edgetpu/calibration.h"
 #include "backends/edgetpu/device_runner.h"
 #include "backends/edgetpu/timing_model.h"
 
@@ -16,11 +17,26 @@ OptionSpec number(std::string key, double def, double lo, double hi, std::string
 
 }  // namespace
 
+std::vector<OptionSpec> calibration_option_specs() {
+  const CalibrationSettings c;
+  return {
+      {.key = "edgetpu.calibration", .type = OptionType::integer, .default_value = std::to_string(c.samples),
+       .help = "representative samples calibrating the int8 ranges", .min = 1, .max = 10000},
+      {.key = "edgetpu.calibration.seed", .type = OptionType::integer, .default_value = std::to_string(c.seed),
+       .help = "seed of the representative samples", .min = 0},
+      {.key = "edgetpu.calibration.range", .type = OptionType::numbers,
+       .default_value = fmt::format("{:g},{:g}", c.input_lo, c.input_hi), .help = "lo,hi of the representative inputs"},
+  };
+}
+
+CalibrationSettings calibration_settings(const std::map<std::string, std::string>& extra) {
+  return CalibrationSettings::from(ResolvedOptions(calibration_option_specs(), extra));
+}
+
 std::vector<OptionSpec> edgetpu_options() {
   const TpuParams t;
-  const CalibrationSettings c;
   const DeviceRunnerOptions d;
-  return {
+  std::vector<OptionSpec> specs = {
       {.key = "edgetpu.array_rows", .type = OptionType::integer, .default_value = std::to_string(t.array_rows),
        .help = "rows of the int8 MAC array", .min = 1, .max = 4096},
       {.key = "edgetpu.array_cols", .type = OptionType::integer, .default_value = std::to_string(t.array_cols),
@@ -36,12 +52,6 @@ std::vector<OptionSpec> edgetpu_options() {
       number("edgetpu.layer_overhead_ns", t.layer_overhead_ns, 0, 1e9, "fixed cost per layer (ns)"),
       number("edgetpu.idle_w", t.idle_w, 0, 1000, "device power when idle (W)"),
       number("edgetpu.w_per_tops", t.w_per_tops, 0, 1000, "busy power per TOPS of array utilisation (W)"),
-      {.key = "edgetpu.calibration", .type = OptionType::integer, .default_value = std::to_string(c.samples),
-       .help = "representative samples calibrating the int8 ranges", .min = 1, .max = 10000},
-      {.key = "edgetpu.calibration.seed", .type = OptionType::integer, .default_value = std::to_string(c.seed),
-       .help = "seed of the representative samples", .min = 0},
-      {.key = "edgetpu.calibration.range", .type = OptionType::numbers,
-       .default_value = fmt::format("{:g},{:g}", c.input_lo, c.input_hi), .help = "lo,hi of the representative inputs"},
       {.key = "edgetpu.model", .type = OptionType::text,
        .help = "an Edge-TPU-compiled .tflite FILE: run it on a real Edge TPU through libedgetpu"},
       // The device runner's settings apply only with edgetpu.model, so they have no default
@@ -53,6 +63,11 @@ std::vector<OptionSpec> edgetpu_options() {
       {.key = "edgetpu.libedgetpu", .type = OptionType::text,
        .help = "libedgetpu, path or soname, with edgetpu.model (default " + d.edgetpu_library + ")"},
   };
+  // In the order `list --options` has always shown: the calibration before the device runner.
+  const auto calibration = calibration_option_specs();
+  const auto at = std::find_if(specs.begin(), specs.end(), [](const OptionSpec& o) { return o.key == "edgetpu.model"; });
+  specs.insert(at, calibration.begin(), calibration.end());
+  return specs;
 }
 
 }  // namespace eb::edgetpu

@@ -11,48 +11,25 @@
 namespace eb::edgetpu {
 namespace {
 
-double number(const std::map<std::string, std::string>& extra, const std::string& key, double fallback, double lo, double hi) {
-  auto it = extra.find(key);
-  if (it == extra.end()) return fallback;
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(it->second, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != it->second.size() || !(v >= lo && v <= hi))
-    throw std::invalid_argument(fmt::format("edgetpu: option {}='{}' must be a number in [{}, {}]", key, it->second, lo, hi));
-  return v;
-}
-
 double ceil_div(std::int64_t a, std::int64_t b) { return static_cast<double>((a + b - 1) / b); }
 
 }  // namespace
 
-TpuParams TpuParams::from_options(const std::map<std::string, std::string>& extra) {
+TpuParams TpuParams::from(const ResolvedOptions& options) {
   TpuParams p;
-  p.array_rows = static_cast<int>(number(extra, "edgetpu.array_rows", p.array_rows, 1, 4096));
-  p.array_cols = static_cast<int>(number(extra, "edgetpu.array_cols", p.array_cols, 1, 4096));
-  if (auto it = extra.find("edgetpu.clock"); it != extra.end()) {
-    if (it->second == "max") p.clock_mhz = 500;
-    else if (it->second == "std") p.clock_mhz = 250;
-    else throw std::invalid_argument("edgetpu: option edgetpu.clock='" + it->second + "' must be 'max' (500 MHz) or 'std' (250 MHz)");
-    p.clock = it->second;
-  }
-  p.cache_mib = number(extra, "edgetpu.cache_mib", p.cache_mib, 0, 1024);
-  if (auto it = extra.find("edgetpu.link"); it != extra.end()) {
-    // Both links signal at 5 Gb/s with 8b/10b coding (timing_model.h); only the name differs.
-    if (it->second != "usb3" && it->second != "pcie")
-      throw std::invalid_argument("edgetpu: option edgetpu.link='" + it->second + "' must be 'usb3' or 'pcie'");
-    p.link = it->second;
-  }
-  p.link_mb_s = number(extra, "edgetpu.link_mb_s", p.link_mb_s, 1e-3, 1e6);
-  p.invoke_overhead_us = number(extra, "edgetpu.invoke_overhead_us", p.invoke_overhead_us, 0, 1e7);
-  p.compute_scale = number(extra, "edgetpu.compute_scale", p.compute_scale, 1e-3, 1e3);
-  p.layer_overhead_ns = number(extra, "edgetpu.layer_overhead_ns", p.layer_overhead_ns, 0, 1e9);
-  p.idle_w = number(extra, "edgetpu.idle_w", p.idle_w, 0, 1000);
-  p.w_per_tops = number(extra, "edgetpu.w_per_tops", p.w_per_tops, 0, 1000);
+  p.array_rows = static_cast<int>(options.get_int("edgetpu.array_rows"));
+  p.array_cols = static_cast<int>(options.get_int("edgetpu.array_cols"));
+  p.clock = options.get_choice("edgetpu.clock");
+  p.clock_mhz = p.clock == "std" ? 250 : 500;  // libedgetpu's two settings: std, max
+  p.cache_mib = options.get_double("edgetpu.cache_mib");
+  // Both links signal at 5 Gb/s with 8b/10b coding (timing_model.h); only the name differs.
+  p.link = options.get_choice("edgetpu.link");
+  p.link_mb_s = options.get_double("edgetpu.link_mb_s");
+  p.invoke_overhead_us = options.get_double("edgetpu.invoke_overhead_us");
+  p.compute_scale = options.get_double("edgetpu.compute_scale");
+  p.layer_overhead_ns = options.get_double("edgetpu.layer_overhead_ns");
+  p.idle_w = options.get_double("edgetpu.idle_w");
+  p.w_per_tops = options.get_double("edgetpu.w_per_tops");
   return p;
 }
 

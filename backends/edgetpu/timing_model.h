@@ -55,6 +55,7 @@
 #include <string>
 #include <vector>
 
+#include "core/backend_options.h"
 #include "core/graph.h"
 #include "core/provenance.h"
 
@@ -79,7 +80,9 @@ struct TpuParams {
   double idle_w = 0.5;
   double w_per_tops = 0.5;
 
-  static TpuParams from_options(const std::map<std::string, std::string>& extra);  // throws on bad values
+  // From the edgetpu.* options of the timing model (options.h), as declared; the clock's
+  // name gives its MHz.
+  static TpuParams from(const ResolvedOptions& options);
   double peak_tops() const { return 2.0 * array_rows * array_cols * clock_mhz * 1e6 / 1e12; }
   std::string describe() const;  // "edgetpu-model(64x64 int8 MAC @ 500 MHz (max), 8 MiB SRAM, usb3 500 MB/s, ...)"
   Provenance provenance() const { return Provenance::modeled(describe()); }

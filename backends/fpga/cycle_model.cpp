@@ -7,18 +7,6 @@
 namespace eb::fpga {
 namespace {
 
-double parse_number(const std::string& key, const std::string& value) {
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != value.size() || !(v > 0)) throw std::invalid_argument("fpga: option " + key + "=" + value + " is not a positive number");
-  return v;
-}
-
 int depth_of(const CycleModelParams& p, Unit u) {
   switch (u) {
     case Unit::linear:
@@ -42,27 +30,21 @@ std::string fmt(const char* f, double v) {
 
 }  // namespace
 
-CycleModelParams CycleModelParams::from_options(const std::map<std::string, std::string>& extra) {
+CycleModelParams CycleModelParams::from(const ResolvedOptions& options) {
   CycleModelParams p;
-  const std::map<std::string, double*> reals = {{"fpga.clock_mhz", &p.clock_mhz}, {"fpga.axi_efficiency", &p.axi_efficiency},
-                                                {"fpga.ddr_gbps", &p.ddr_peak_gbps}};
-  const std::map<std::string, int*> ints = {{"fpga.axi_bits", &p.axi_bits},
-                                            {"fpga.weight_ports", &p.weight_ports},
-                                            {"fpga.activation_ports", &p.activation_ports},
-                                            {"fpga.depth.linear", &p.depth_linear},
-                                            {"fpga.depth.attention", &p.depth_attention},
-                                            {"fpga.depth.layernorm", &p.depth_layernorm},
-                                            {"fpga.depth.eltwise", &p.depth_eltwise},
-                                            {"fpga.invocation_overhead", &p.invocation_overhead}};
-  for (const auto& [key, value] : extra) {
-    if (key == "fpga.weight_load") {
-      if (value != "sequential" && value != "overlap")
-        throw std::invalid_argument("fpga: option fpga.weight_load=" + value + " is not 'sequential' or 'overlap'");
-      p.overlap_weight_loads = value == "overlap";
-    } else if (auto it = reals.find(key); it != reals.end()) *it->second = parse_number(key, value);
-    else if (auto jt = ints.find(key); jt != ints.end()) *jt->second = static_cast<int>(parse_number(key, value));
-  }
-  if (p.axi_efficiency > 1.0) throw std::invalid_argument("fpga: fpga.axi_efficiency must be at most 1");
+  const auto count = [&](const char* key) { return static_cast<int>(options.get_int(key)); };
+  p.clock_mhz = options.get_double("fpga.clock_mhz");
+  p.axi_bits = count("fpga.axi_bits");
+  p.weight_ports = count("fpga.weight_ports");
+  p.activation_ports = count("fpga.activation_ports");
+  p.axi_efficiency = options.get_double("fpga.axi_efficiency");
+  p.ddr_peak_gbps = options.get_double("fpga.ddr_gbps");
+  p.depth_linear = count("fpga.depth.linear");
+  p.depth_attention = count("fpga.depth.attention");
+  p.depth_layernorm = count("fpga.depth.layernorm");
+  p.depth_eltwise = count("fpga.depth.eltwise");
+  p.invocation_overhead = count("fpga.invocation_overhead");
+  p.overlap_weight_loads = options.get_choice("fpga.weight_load") == "overlap";
   return p;
 }
 

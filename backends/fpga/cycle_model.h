@@ -52,9 +52,9 @@ struct CycleModelParams {
   int invocation_overhead = 64;  // control FSM and address setup per unit call
   bool overlap_weight_loads = false;  // "fpga.weight_load": sequential (default) | overlap
 
-  // From CompileOptions::extra ("fpga.clock_mhz", "fpga.axi_efficiency", ...); unknown
-  // "fpga.*" cycle keys throw std::invalid_argument.
-  static CycleModelParams from_options(const std::map<std::string, std::string>& extra);
+  // From the fpga backend's resolved options ("fpga.clock_mhz", "fpga.axi_efficiency", ...;
+  // options.h declares them, with these defaults).
+  static CycleModelParams from(const ResolvedOptions& options);
   // "edge-moe-cycle-model(clock=300MHz, axi=256b×1w+4a@0.80, ddr=17.0GB/s, depth=24/40/48/8, overhead=64, loads=sequential)"
   std::string describe() const;
   Provenance provenance() const { return Provenance::modeled(describe()); }

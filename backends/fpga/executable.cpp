@@ -7,11 +7,12 @@
 
 namespace eb::fpga {
 
-FpgaExecutable::FpgaExecutable(const Graph& graph, const Weights& weights, const CompileOptions& options)
-    : program_(lower(graph, weights, options.extra)),
-      model_(CycleModelParams::from_options(options.extra)),
-      power_(BoardPowerParams::from_options(options.extra)),
-      transfer_(TransferModel::from_options(options.extra)) {
+FpgaExecutable::FpgaExecutable(const Graph& graph, const Weights& weights, const CompileOptions& options,
+                               const ResolvedOptions& settings)
+    : program_(lower(graph, weights, settings)),
+      model_(CycleModelParams::from(settings)),
+      power_(BoardPowerParams::from(settings)),
+      transfer_(TransferModel::from(settings)) {
   compile_info_ = model_.as_info();
   compile_info_["fpga.transfer.model"] = transfer_.describe();
   for (auto& [k, v] : power_.as_info()) compile_info_[k] = v;

@@ -30,7 +30,8 @@ namespace eb::fpga {
 
 class FpgaExecutable final : public Executable {
  public:
-  FpgaExecutable(const Graph& graph, const Weights& weights, const CompileOptions& options);
+  // `settings`: the fpga backend's resolved options (Backend::resolved_options).
+  FpgaExecutable(const Graph& graph, const Weights& weights, const CompileOptions& options, const ResolvedOptions& settings);
 
   std::vector<Tensor> run(std::span<const Tensor> inputs) override;
   std::optional<DeviceTime> last_device_time() const override;

@@ -44,36 +44,34 @@ class FpgaBackend final : public Backend {
   std::vector<Precision> precisions() const override { return {Precision::fixed}; }
   // The C simulation has the board power model; a real board through XRT is measured.
   PowerModelUse power_model_use(const CompileOptions& options) const override {
-    return options.extra.contains("fpga.xclbin") ? PowerModelUse::none : PowerModelUse::modeled_time;
+    return resolved_options(options).has("fpga.xclbin") ? PowerModelUse::none : PowerModelUse::modeled_time;
   }
   std::vector<OptionSpec> options() const override { return fpga_options(); }
-  void check_options(const CompileOptions& options) const override {
-    (void)CycleModelParams::from_options(options.extra);
-    (void)BoardPowerParams::from_options(options.extra);
-    (void)PixelOptions::from_options(options.extra);
-    (void)TransferModel::from_options(options.extra);
-  }
+  // The pixel mean and std lists of one length, the std positive: what the declarations
+  // cannot say.
+  void check_options(const CompileOptions& options) const override { (void)PixelOptions::from(resolved_options(options)); }
   std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions& options) const override {
-    return fpga::unsupported_reason(graph, node, im2col_convs(graph, options.extra));
+    return fpga::unsupported_reason(graph, node, im2col_convs(graph, resolved_options(options)));
   }
   // The im2col choice is the graph's: made once, then every node asked.
   Capability claim(const Graph& graph, const CompileOptions& options) const override {
-    const bool im2col = im2col_convs(graph, options.extra);
+    const bool im2col = im2col_convs(graph, resolved_options(options));
     Capability c;
     for (const Node& node : graph.nodes) c.reasons.push_back(fpga::unsupported_reason(graph, node, im2col));
     return c;
   }
   // With "fpga.xclbin", the Edge-MoE kernel through XRT; otherwise the C simulation.
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions& options) const override {
-    if (options.extra.contains("fpga.xclbin")) {
-      check_xclbin_file(options.extra.at("fpga.xclbin"));
+    const ResolvedOptions settings = resolved_options(options);
+    if (settings.has("fpga.xclbin")) {
+      check_xclbin_file(settings.get_text("fpga.xclbin"));
 #ifdef EB_FPGA_HAVE_XRT
-      return make_xrt_executable(graph, weights, options);
+      return make_xrt_executable(graph, weights, settings);
 #else
       throw std::runtime_error("fpga: fpga.xclbin was given but the XRT runner is not built (install libxrt-dev and reconfigure)");
 #endif
     }
-    return std::make_unique<FpgaExecutable>(graph, weights, options);
+    return std::make_unique<FpgaExecutable>(graph, weights, options, settings);
   }
 };
 

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -40,12 +39,10 @@ std::optional<hw::OutAct> out_act(Activation a) {
   }
 }
 
-bool im2col_enabled(const Graph& g, const std::map<std::string, std::string>& extra) {
-  const auto it = extra.find("fpga.convs");
-  const std::string mode = it == extra.end() ? "auto" : it->second;
+bool im2col_enabled(const Graph& g, const ResolvedOptions& options) {
+  const std::string& mode = options.get_choice("fpga.convs");
   if (mode == "im2col") return true;
   if (mode == "patch") return false;
-  if (mode != "auto") throw std::invalid_argument("fpga: fpga.convs must be auto, patch or im2col, got " + mode);
   return std::none_of(g.nodes.begin(), g.nodes.end(), [](const Node& n) { return n.op == OpKind::attention; });
 }
 
@@ -70,7 +67,7 @@ bool is_patch_conv(const Graph& g, const Node& n) {
 
 }  // namespace
 
-bool im2col_convs(const Graph& g, const std::map<std::string, std::string>& extra) { return im2col_enabled(g, extra); }
+bool im2col_convs(const Graph& g, const ResolvedOptions& options) { return im2col_enabled(g, options); }
 
 std::string unsupported_reason(const Graph& g, const Node& n, bool im2col) {
   for (const auto& in : n.inputs)
@@ -137,27 +134,12 @@ std::string unsupported_reason(const Graph& g, const Node& n, bool im2col) {
   }
 }
 
-PixelOptions PixelOptions::from_options(const std::map<std::string, std::string>& extra) {
+PixelOptions PixelOptions::from(const ResolvedOptions& options) {
   PixelOptions p;
-  auto list = [](const std::string& key, const std::string& s) {
-    std::vector<float> v;
-    std::stringstream ss(s);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-      try {
-        v.push_back(std::stof(item));
-      } catch (const std::exception&) {
-        throw std::invalid_argument("fpga: option " + key + "=" + s + " is not a comma-separated list of numbers");
-      }
-    }
-    return v;
-  };
-  if (auto it = extra.find("fpga.pixels"); it != extra.end()) {
-    if (it->second != "auto" && it->second != "off") throw std::invalid_argument("fpga: fpga.pixels must be auto or off");
-    p.enabled = it->second == "auto";
-  }
-  if (auto it = extra.find("fpga.pixel_mean"); it != extra.end()) p.mean = list(it->first, it->second);
-  if (auto it = extra.find("fpga.pixel_std"); it != extra.end()) p.std = list(it->first, it->second);
+  const auto floats = [](const std::vector<double>& v) { return std::vector<float>(v.begin(), v.end()); };
+  p.enabled = options.get_choice("fpga.pixels") == "auto";
+  p.mean = floats(options.get_numbers("fpga.pixel_mean"));
+  p.std = floats(options.get_numbers("fpga.pixel_std"));
   if (p.mean.size() != p.std.size()) throw std::invalid_argument("fpga: fpga.pixel_mean and fpga.pixel_std differ in length");
   for (float s : p.std)
     if (!(s > 0)) throw std::invalid_argument("fpga: fpga.pixel_std must be positive");
@@ -168,15 +150,15 @@ namespace {
 
 class Lowering {
  public:
-  Lowering(const Graph& g, const Weights& w, const std::map<std::string, std::string>& extra)
-      : g_(g), w_(w), extra_(extra), px_(PixelOptions::from_options(extra)) {
+  Lowering(const Graph& g, const Weights& w, const ResolvedOptions& options)
+      : g_(g), w_(w), options_(options), px_(PixelOptions::from(options)) {
     for (const Node& n : g.nodes)
       for (const auto& in : n.inputs) consumers_[in].push_back(&n);
   }
 
   Program run() {
     for (const auto& in : g_.inputs) prog_.inputs.push_back(buffer(in));
-    const bool im2col = im2col_enabled(g_, extra_);  // a choice for the whole graph, made once
+    const bool im2col = im2col_enabled(g_, options_);  // a choice for the whole graph, made once
     for (const Node& n : g_.nodes) {
       if (const std::string why = unsupported_reason(g_, n, im2col); !why.empty())
         throw std::invalid_argument("fpga: node '" + n.name + "' (" + std::string(op_name(n.op)) + ") is not supported by the datapath: " + why);
@@ -329,7 +311,7 @@ class Lowering {
 
   const Graph& g_;
   const Weights& w_;
-  const std::map<std::string, std::string>& extra_;
+  const ResolvedOptions& options_;
   PixelOptions px_;
   Program prog_;
   ConversionReport report_;
@@ -339,9 +321,9 @@ class Lowering {
 
 }  // namespace
 
-Program lower(const Graph& graph, const Weights& weights, const std::map<std::string, std::string>& extra) {
+Program lower(const Graph& graph, const Weights& weights, const ResolvedOptions& options) {
   graph.validate();
-  return Lowering(graph, weights, extra).run();
+  return Lowering(graph, weights, options).run();
 }
 
 std::int64_t stage_input(Program& program, std::size_t input, const Tensor& value) {

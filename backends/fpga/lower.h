@@ -32,9 +32,8 @@
 namespace eb::fpga {
 
 // Whether the graph's one-group convolutions run on the linear unit as im2col: "fpga.convs"
-// (auto: when the graph has no attention, im2col, patch). A choice for the whole graph;
-// throws std::invalid_argument for another value.
-bool im2col_convs(const Graph& graph, const std::map<std::string, std::string>& extra);
+// (auto: when the graph has no attention, im2col, patch). A choice for the whole graph.
+bool im2col_convs(const Graph& graph, const ResolvedOptions& options);
 // Why the datapath cannot run `node` of `graph` ("rows of 8192 exceed the unit's 4096");
 // empty when it can. `im2col` is im2col_convs() of the graph.
 std::string unsupported_reason(const Graph& graph, const Node& node, bool im2col);
@@ -44,11 +43,13 @@ struct PixelOptions {
   bool enabled = true;                                 // "fpga.pixels" = "auto" (default) | "off"
   std::vector<float> mean = {0.485f, 0.456f, 0.406f};  // "fpga.pixel_mean", default ImageNet
   std::vector<float> std = {0.229f, 0.224f, 0.225f};   // "fpga.pixel_std"
-  static PixelOptions from_options(const std::map<std::string, std::string>& extra);
+  // Throws std::invalid_argument for mean and std lists of different lengths or a std that
+  // is not positive (what the declarations cannot say).
+  static PixelOptions from(const ResolvedOptions& options);
 };
 
 // Throws std::invalid_argument naming a node the datapath does not run.
-Program lower(const Graph& graph, const Weights& weights, const std::map<std::string, std::string>& extra);
+Program lower(const Graph& graph, const Weights& weights, const ResolvedOptions& options);
 
 // Stages one run's input into its buffer (f32 → act_t, floor, saturate) and, for pixel
 // inputs, tries the 8-bit levels. Returns the number of values that saturated.

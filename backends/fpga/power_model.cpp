@@ -7,18 +7,6 @@
 namespace eb::fpga {
 namespace {
 
-double parse_watts(const std::string& key, const std::string& value) {
-  std::size_t used = 0;
-  double v = -1;
-  try {
-    v = std::stod(value, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != value.size() || v < 0) throw std::invalid_argument("fpga: option " + key + "=" + value + " is not a non-negative number");
-  return v;
-}
-
 std::string num(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%g", v);
@@ -27,15 +15,13 @@ std::string num(double v) {
 
 }  // namespace
 
-BoardPowerParams BoardPowerParams::from_options(const std::map<std::string, std::string>& extra) {
+BoardPowerParams BoardPowerParams::from(const ResolvedOptions& options) {
   BoardPowerParams p;
-  for (const auto& [key, value] : extra) {
-    if (key == "fpga.power.static_w") p.static_w = parse_watts(key, value);
-    else if (key == "fpga.power.dynamic_w") p.pl_dynamic_w = parse_watts(key, value);
-    else if (key == "fpga.power.ddr_pj_per_byte") p.ddr_pj_per_byte = parse_watts(key, value);
-    else if (key == "fpga.power.watts") p.fixed_watts = parse_watts(key, value);
-    else if (key == "fpga.power.source") p.fixed_source = value;
-  }
+  p.static_w = options.get_double("fpga.power.static_w");
+  p.pl_dynamic_w = options.get_double("fpga.power.dynamic_w");
+  p.ddr_pj_per_byte = options.get_double("fpga.power.ddr_pj_per_byte");
+  if (options.has("fpga.power.watts")) p.fixed_watts = options.get_double("fpga.power.watts");
+  if (options.has("fpga.power.source")) p.fixed_source = options.get_text("fpga.power.source");
   return p;
 }
 

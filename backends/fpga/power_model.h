@@ -35,7 +35,8 @@ struct BoardPowerParams {
   std::optional<double> fixed_watts;  // a configured (e.g. measured) board power replacing the model
   std::string fixed_source = "configured";
 
-  static BoardPowerParams from_options(const std::map<std::string, std::string>& extra);
+  // From the fpga backend's resolved options (fpga.power.*; options.h).
+  static BoardPowerParams from(const ResolvedOptions& options);
   // "zcu102-power-model(assumed: static=3.5W, pl=4.0W, ddr=160pJ/B)" or "configured-power(9.1W, source)"
   std::string describe() const;
   std::map<std::string, std::string> as_info() const;

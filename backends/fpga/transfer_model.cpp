@@ -5,21 +5,10 @@
 
 namespace eb::fpga {
 
-TransferModel TransferModel::from_options(const std::map<std::string, std::string>& extra) {
+TransferModel TransferModel::from(const ResolvedOptions& options) {
   TransferModel m;
-  const auto it = extra.find("fpga.transfer_gbps");
-  if (it == extra.end()) return m;
-  std::size_t used = 0;
-  double v = 0;
-  try {
-    v = std::stod(it->second, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  if (used != it->second.size() || !(v > 0))
-    throw std::invalid_argument("fpga: option fpga.transfer_gbps=" + it->second + " is not a positive number");
-  m.gbps = v;
-  m.source = "configured";
+  m.gbps = options.get_double("fpga.transfer_gbps");
+  if (options.given("fpga.transfer_gbps")) m.source = "configured";
   return m;
 }
 

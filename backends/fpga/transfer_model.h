@@ -20,6 +20,7 @@
 #include <map>
 #include <string>
 
+#include "core/backend_options.h"
 #include "core/provenance.h"
 
 namespace eb::fpga {
@@ -28,8 +29,8 @@ struct TransferModel {
   double gbps = 17.06;  // ZCU102 PS DDR4-2133, 64 bits (UG1182)
   std::string source = "ZCU102 PS DDR4-2133 x64 peak, UG1182";
 
-  // Throws std::invalid_argument for a "fpga.transfer_gbps" that is not a positive number.
-  static TransferModel from_options(const std::map<std::string, std::string>& extra);
+  // From the fpga backend's resolved options: "fpga.transfer_gbps", "configured" when given.
+  static TransferModel from(const ResolvedOptions& options);
   double ns(std::int64_t bytes) const { return static_cast<double>(bytes) / gbps; }  // bytes / (GB/s) = ns
   // "zcu102-ddr-transfer(17.06GB/s: ZCU102 PS DDR4-2133 x64 peak, UG1182; host<->kernel buffer conversion, lower bound)"
   std::string describe() const;

@@ -48,16 +48,7 @@ class GpuBackend final : public Backend {
 
   std::vector<Precision> precisions() const override { return {Precision::fp32, Precision::fp16, Precision::bf16}; }
 
-  std::vector<OptionSpec> options() const override {
-    return {{.key = "gpu.device", .type = OptionType::integer, .default_value = "0", .help = "CUDA device ordinal", .min = 0},
-            {.key = "gpu.tf32", .type = OptionType::flag, .default_value = "0",
-             .help = "fp32 matrix products and convolutions may use TF32 tensor cores"},
-            {.key = "gpu.cuda_graph", .type = OptionType::flag, .default_value = "1",
-             .help = "replay CUDA graphs captured at compile time (0: launch every kernel each run)"},
-            {.key = "gpu.conv_algo", .type = OptionType::choice, .default_value = "find",
-             .help = "cuDNN forward algorithm: every one timed once at compile time (find) or cuDNN's pick (heuristic)",
-             .choices = {"find", "heuristic"}}};
-  }
+  std::vector<OptionSpec> options() const override { return gpu::gpu_options(); }
 
   std::string unsupported_reason(const Graph& graph, const Node& node, const CompileOptions& options) const override {
     return gpu::unsupported_reason(graph, node, options);
@@ -65,7 +56,7 @@ class GpuBackend final : public Backend {
 
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights,
                                       const CompileOptions& options) const override {
-    return std::make_unique<gpu::GpuExecutable>(graph, weights, gpu::GpuOptions::from(options));
+    return std::make_unique<gpu::GpuExecutable>(graph, weights, gpu::GpuOptions::from(options.precision, resolved_options(options)));
   }
 };
 

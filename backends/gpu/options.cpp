@@ -1,46 +1,35 @@
 #include "backends/gpu/options.h"
 
-#include <charconv>
 #include <stdexcept>
 #include <string>
 
 namespace eb::gpu {
-namespace {
-
-const std::string* find(const CompileOptions& o, const std::string& key) {
-  auto it = o.extra.find(key);
-  return it == o.extra.end() ? nullptr : &it->second;
-}
-
-bool parse_flag(const std::string& key, const std::string& value) {
-  if (value == "1" || value == "true" || value == "on") return true;
-  if (value == "0" || value == "false" || value == "off") return false;
-  throw std::invalid_argument("gpu: option " + key + "='" + value + "' must be 0 or 1");
-}
-
-}  // namespace
 
 bool precision_supported(Precision p) { return p == Precision::fp32 || p == Precision::fp16 || p == Precision::bf16; }
 
-GpuOptions GpuOptions::from(const CompileOptions& options) {
+GpuOptions GpuOptions::from(Precision precision, const ResolvedOptions& options) {
   GpuOptions o;
-  if (!precision_supported(options.precision))
-    throw std::invalid_argument("gpu: precision " + std::string(precision_name(options.precision)) +
-                                " is not supported (fp32, fp16, bf16)");
-  o.precision = options.precision;
-  if (const auto* v = find(options, "gpu.device")) {
-    const auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), o.device);
-    if (ec != std::errc() || end != v->data() + v->size() || o.device < 0)
-      throw std::invalid_argument("gpu: option gpu.device='" + *v + "' must be a CUDA device ordinal");
-  }
-  if (const auto* v = find(options, "gpu.tf32")) o.tf32 = parse_flag("gpu.tf32", *v);
-  if (const auto* v = find(options, "gpu.cuda_graph")) o.cuda_graph = parse_flag("gpu.cuda_graph", *v);
-  if (const auto* v = find(options, "gpu.conv_algo")) {
-    if (*v == "find") o.conv_algo = ConvAlgoSearch::find;
-    else if (*v == "heuristic") o.conv_algo = ConvAlgoSearch::heuristic;
-    else throw std::invalid_argument("gpu: option gpu.conv_algo='" + *v + "' must be find or heuristic");
-  }
+  if (!precision_supported(precision))
+    throw std::invalid_argument("gpu: precision " + std::string(precision_name(precision)) + " is not supported (fp32, fp16, bf16)");
+  o.precision = precision;
+  o.device = static_cast<int>(options.get_int("gpu.device"));
+  o.tf32 = options.get_bool("gpu.tf32");
+  o.cuda_graph = options.get_bool("gpu.cuda_graph");
+  o.conv_algo = options.get_choice("gpu.conv_algo") == "heuristic" ? ConvAlgoSearch::heuristic : ConvAlgoSearch::find;
   return o;
+}
+
+std::vector<OptionSpec> gpu_options() {
+  const GpuOptions d;
+  return {{.key = "gpu.device", .type = OptionType::integer, .default_value = std::to_string(d.device), .help = "CUDA device ordinal",
+           .min = 0},
+          {.key = "gpu.tf32", .type = OptionType::flag, .default_value = d.tf32 ? "1" : "0",
+           .help = "fp32 matrix products and convolutions may use TF32 tensor cores"},
+          {.key = "gpu.cuda_graph", .type = OptionType::flag, .default_value = d.cuda_graph ? "1" : "0",
+           .help = "replay CUDA graphs captured at compile time (0: launch every kernel each run)"},
+          {.key = "gpu.conv_algo", .type = OptionType::choice, .default_value = d.conv_algo == ConvAlgoSearch::find ? "find" : "heuristic",
+           .help = "cuDNN forward algorithm: every one timed once at compile time (find) or cuDNN's pick (heuristic)",
+           .choices = {"find", "heuristic"}}};
 }
 
 DType storage_dtype(Precision p) {

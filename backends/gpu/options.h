@@ -1,5 +1,6 @@
-// The gpu backend's settings, read from CompileOptions (declared in gpu_backend.cpp; the
-// harness records them):
+// The gpu backend's settings: the precision from CompileOptions, the rest declared here
+// (gpu_options(), with GpuOptions' defaults) and read from the framework's parse of them
+// (Backend::resolved_options; the harness records the same values):
 //
 //   precision             fp32 (default), fp16 or bf16: the storage type of activations
 //                         and weights; every kernel, cuBLAS and cuDNN call accumulates in
@@ -14,9 +15,6 @@
 //   gpu.conv_algo         "find" (default): every cuDNN forward algorithm is timed once at
 //                         compile time and the fastest kept; "heuristic": cuDNN's heuristic
 //                         pick, nothing timed (faster compiles).
-//
-// Other keys of `extra` are ignored (they are other backends'; the framework has checked
-// every gpu.* key against GpuBackend::options()).
 #pragma once
 
 #include <cublas_api.h>
@@ -36,10 +34,12 @@ struct GpuOptions {
   bool cuda_graph = true;
   ConvAlgoSearch conv_algo = ConvAlgoSearch::find;
 
-  // Throws std::invalid_argument naming the option for an unsupported precision or a value
-  // that is not one of those listed above.
-  static GpuOptions from(const CompileOptions& options);
+  // Throws std::invalid_argument for an unsupported precision.
+  static GpuOptions from(Precision precision, const ResolvedOptions& options);
 };
+
+// The gpu.* declarations (GpuBackend::options()).
+std::vector<OptionSpec> gpu_options();
 
 // True for the precisions this backend compiles (fp32, fp16, bf16).
 bool precision_supported(Precision p);

@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include "backends/edgetpu/calibration.h"
+#include "backends/edgetpu/options.h"
 #include "backends/onnxruntime/peer_process.h"
 #include "export/onnx/onnx_export.h"
 
@@ -200,43 +201,29 @@ class OnnxRuntimeBackend final : public Backend {
   std::vector<OptionSpec> options() const override {
     return {{.key = "onnxruntime.spinning", .type = OptionType::choice, .default_value = "on",
              .help = "ONNX Runtime's intra-op thread spinning", .choices = {"on", "off"}},
-            {.key = "onnxruntime.calibration", .type = OptionType::integer, .default_value = "8",
+            {.key = "onnxruntime.calibration", .type = OptionType::integer,
+             .default_value = std::to_string(edgetpu::CalibrationSettings{}.samples),
              .help = "--precision int8: calibration samples (the edgetpu backend's representative inputs)", .min = 1, .max = 10000}};
-  }
-
-  void check_options(const CompileOptions& options) const override {
-    (void)calibration(options);
   }
 
   std::unique_ptr<Executable> compile(const Graph& graph, const Weights& weights, const CompileOptions& options) const override {
     if (const Probe p = probe(); !p.available) throw std::runtime_error("onnxruntime: " + p.reason);
     std::optional<edgetpu::CalibrationSettings> int8;
-    if (options.precision == Precision::int8) int8 = calibration(options);
+    const ResolvedOptions settings = resolved_options(options);
+    if (options.precision == Precision::int8) int8 = calibration(settings);
     else if (options.precision != Precision::fp32)
       throw std::invalid_argument(fmt::format("onnxruntime: precision {} is not supported (fp32, int8)", precision_name(options.precision)));
     return std::make_unique<PeerExecutable>(graph, weights, options.threads > 0 ? options.threads : default_threads(),
-                                            spinning(options), int8);
+                                            settings.get_choice("onnxruntime.spinning") == "on", int8);
   }
 
  private:
-  // ONNX Runtime's intra-op spinning (its default: on), from `onnxruntime.spinning=on|off`
-  // (checked against options() by the framework).
-  static bool spinning(const CompileOptions& options) {
-    const auto it = options.extra.find("onnxruntime.spinning");
-    return it == options.extra.end() || it->second != "off";
-  }
-
   // The calibration of --precision int8: the edgetpu backend's defaults (so both quantise
   // on the same samples) with `onnxruntime.calibration=SAMPLES` as its edgetpu.calibration.
-  static edgetpu::CalibrationSettings calibration(const CompileOptions& options) {
-    std::map<std::string, std::string> as_edgetpu;
-    if (auto it = options.extra.find("onnxruntime.calibration"); it != options.extra.end()) as_edgetpu["edgetpu.calibration"] = it->second;
-    try {
-      return edgetpu::CalibrationSettings::from_options(as_edgetpu);
-    } catch (const std::invalid_argument&) {
-      throw std::invalid_argument("onnxruntime: onnxruntime.calibration must be a whole number of samples from 1 to 10000 (got '" +
-                                  options.extra.at("onnxruntime.calibration") + "')");
-    }
+  static edgetpu::CalibrationSettings calibration(const ResolvedOptions& settings) {
+    auto c = edgetpu::calibration_settings({});
+    c.samples = static_cast<int>(settings.get_int("onnxruntime.calibration"));
+    return c;
   }
 
   static Probe find_runtime() {

@@ -257,7 +257,7 @@ Row time_one(const WorkloadRegistry& workloads, const Workload& w, int batch, Pr
   if (cm.plan.delegated_nodes != cm.plan.total_nodes) r.plan = "partial: " + cm.plan.summary();
   const auto info = cm.executable->info();
   if (auto it = info.find("gpu.cuda_graph"); it != info.end()) r.graph = it->second.substr(0, it->second.find(' '));
-  const bench::Timings t = bench::time_single_stream(*cm.executable, inputs, {s.warmup, iterations});
+  const bench::Timings t = bench::measure(*cm.executable, bench::SamplePool::single(inputs), bench::MeasureSettings::fixed(s.warmup, iterations));
   std::vector<double> host(t.samples_ns.begin(), t.samples_ns.end());
   r.host_ms = median(host) * 1e-6;
   r.device_ms = median(t.device_samples_ns) * 1e-6;

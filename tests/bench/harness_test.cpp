@@ -167,7 +167,7 @@ SamplePool pool_of(int n) {
 TEST(TimedPhase, FixedCountsRunExactly) {
   FakeExecutable exe;
   const SamplePool pool = pool_of(3);
-  MeasureSettings m = MeasureSettings::fixed({2, 7});
+  MeasureSettings m = MeasureSettings::fixed(2, 7);
   const Timings t = measure(exe, pool, m);
   EXPECT_EQ(exe.runs, 1 + 2 + 7);
   EXPECT_EQ(t.warmup_queries, 2);
@@ -206,7 +206,7 @@ TEST(TimedPhase, InterruptEndsThePhaseAndIsTheFirstReason) {
   exe.flag = &flag;
   exe.interrupt_after = 1 + 1 + 4;  // first inference, one warm-up, four timed
   const SamplePool pool = pool_of(2);
-  MeasureSettings m = MeasureSettings::fixed({1, 1000});
+  MeasureSettings m = MeasureSettings::fixed(1, 1000);
   const Timings t = measure(exe, pool, m, &flag);
   EXPECT_TRUE(t.interrupted);
   EXPECT_EQ(t.samples_ns.size(), 4u);
@@ -219,7 +219,7 @@ TEST(TimedPhase, InterruptEndsThePhaseAndIsTheFirstReason) {
 TEST(TimedPhase, DurationWarmupAndProgressSnapshots) {
   FakeExecutable exe;
   const SamplePool pool = pool_of(1);
-  MeasureSettings m = MeasureSettings::fixed({0, 50});
+  MeasureSettings m = MeasureSettings::fixed(0, 50);
   m.warmup = WarmupSpec::lasting(1ms);
   m.progress_interval = 0ns;  // a snapshot after every query
   std::vector<ProgressSnapshot> snaps;
@@ -234,15 +234,17 @@ TEST(TimedPhase, DurationWarmupAndProgressSnapshots) {
   EXPECT_EQ(snaps.back().p50_ns, static_cast<double>(sorted[24]));
 }
 
-TEST(TimedPhase, LegacyTimeSingleStream) {
+TEST(TimedPhase, FixedCountsOnOneSample) {
   FakeExecutable exe;
   Tensor in(DType::f32, {1});
   in.data<float>()[0] = 1;
-  const Timings t = time_single_stream(exe, std::span<const Tensor>(&in, 1), {3, 4});
-  EXPECT_EQ(exe.runs, 8);
+  const Timings t = measure(exe, SamplePool::single({in}), MeasureSettings::fixed(3, 4));
+  EXPECT_EQ(exe.runs, 8);  // first inference, 3 warm-up, 4 timed
+  EXPECT_EQ(t.warmup_queries, 3);
   EXPECT_EQ(t.samples_ns.size(), 4u);
   ASSERT_EQ(t.last_outputs.size(), 1u);  // a one-sample pool: every query is sample 0
-  EXPECT_THROW(time_single_stream(exe, std::span<const Tensor>(&in, 1), {0, 0}), std::invalid_argument);
+  EXPECT_THROW(measure(exe, SamplePool::single({in}), MeasureSettings::fixed(0, 0)), std::invalid_argument);
+  EXPECT_THROW(measure(exe, SamplePool::single({in}), MeasureSettings::fixed(-1, 2)), std::invalid_argument);
 }
 
 TEST(Profile, MeanPerNodeAndShares) {
@@ -261,7 +263,7 @@ TEST(Validity, HighCvIsWarnedNotInvalid) {
   Timings t;
   t.samples_ns = {100, 100, 100, 200};
   t.sample_indices = {0, 0, 0, 0};
-  const Validity v = judge_validity(t, MeasureSettings::fixed({0, 4}), {}, PartitionPlan{});
+  const Validity v = judge_validity(t, MeasureSettings::fixed(0, 4), {}, PartitionPlan{});
   EXPECT_TRUE(v.valid);
   ASSERT_EQ(v.warnings.size(), 1u);
   EXPECT_NE(v.warnings[0].find("coefficient of variation"), std::string::npos);
@@ -364,7 +366,7 @@ TEST(Record, NoTimedQueryGivesNullStats) {
   r.timing = f;
   const auto j = to_json(r);
   EXPECT_TRUE(j["timing"]["stats"].is_null());
-  const Validity v = judge_validity(t, MeasureSettings::fixed({0, 5}), {}, PartitionPlan{});
+  const Validity v = judge_validity(t, MeasureSettings::fixed(0, 5), {}, PartitionPlan{});
   ASSERT_GE(v.reasons.size(), 2u);
   EXPECT_EQ(v.reasons[0], "interrupted");
   EXPECT_EQ(v.reasons[1].rfind("too few queries", 0), 0u);

@@ -104,7 +104,7 @@ TEST(HostShare, RecordKeepsDeviceHostAndSumApart) {
   const Graph g;
   auto exe = with_host_postprocess(std::make_unique<ModeledDevice>(true), w, g);
   const SamplePool pool = one_sample();
-  const Timings t = measure(*exe, pool, MeasureSettings::fixed(RunSettings{0, 3}));
+  const Timings t = measure(*exe, pool, MeasureSettings::fixed(0, 3));
   ASSERT_EQ(t.device_samples_ns.size(), 3u);
   ASSERT_EQ(t.device_host_ns.size(), 3u);
   CompiledModel compiled;
@@ -143,7 +143,7 @@ TEST(HostShare, RecordLabelsModeledTransfersAsTheirOwnPart) {
   const SlowPostprocess w;
   const Graph g;
   auto exe = with_host_postprocess(std::make_unique<DeviceWithTransfers>(), w, g);
-  const Timings t = measure(*exe, one_sample(), MeasureSettings::fixed(RunSettings{0, 2}));
+  const Timings t = measure(*exe, one_sample(), MeasureSettings::fixed(0, 2));
   ASSERT_EQ(t.device_transfer_ns.size(), 2u);
   const TimingFacts facts = make_timing_facts(CompiledModel{}, t, 1);
   ASSERT_TRUE(facts.device && facts.device->device && facts.device->host && facts.device->transfers);
@@ -162,7 +162,7 @@ TEST(HostShare, RecordLabelsModeledTransfersAsTheirOwnPart) {
 
   // Without transfers (a zero part on every run) the record has no such part.
   auto plain = with_host_postprocess(std::make_unique<ModeledDevice>(true), w, g);
-  const Timings t2 = measure(*plain, one_sample(), MeasureSettings::fixed(RunSettings{0, 2}));
+  const Timings t2 = measure(*plain, one_sample(), MeasureSettings::fixed(0, 2));
   EXPECT_TRUE(t2.device_transfer_ns.empty());
   EXPECT_FALSE(make_timing_facts(CompiledModel{}, t2, 1).device->transfers.has_value());
 }

@@ -111,7 +111,7 @@ TEST(Validity, GoodRunIsValid) {
   const auto t = timings_of({10, 12, 11}, {y});
   PartitionPlan plan;
   plan.total_nodes = plan.delegated_nodes = 3;
-  const Validity v = judge_validity(t, RunSettings{0, 3}, {summarize_output("y", y)}, plan);
+  const Validity v = judge_validity(t, MeasureSettings::fixed(0, 3), {summarize_output("y", y)}, plan);
   EXPECT_TRUE(v.valid);
   EXPECT_TRUE(v.reasons.empty());
   EXPECT_EQ(to_json(v)["verdict"], "VALID");
@@ -125,7 +125,7 @@ TEST(Validity, BrokenOutputsAndClocksAreInvalid) {
   plan.total_nodes = 4;
   plan.delegated_nodes = 3;
   const Validity v =
-      judge_validity(t, RunSettings{0, 3}, {summarize_output("a", nan), summarize_output("b", zeros)}, plan);
+      judge_validity(t, MeasureSettings::fixed(0, 3), {summarize_output("a", nan), summarize_output("b", zeros)}, plan);
   EXPECT_FALSE(v.valid);
   const std::string all = to_json(v).dump();
   EXPECT_NE(all.find("2 latency samples for 3 iterations"), std::string::npos);
@@ -145,15 +145,15 @@ TEST(Validity, MostWorkOnTheHostIsInvalid) {
   plan.delegated_nodes = 3;
   plan.total_macs = 1000;
   plan.delegated_macs = 24;  // 2.4% on the backend
-  Validity v = judge_validity(t, RunSettings{0, 3}, {summarize_output("y", y)}, plan);
+  Validity v = judge_validity(t, MeasureSettings::fixed(0, 3), {summarize_output("y", y)}, plan);
   EXPECT_FALSE(v.valid);
   EXPECT_NE(to_json(v).dump().find("most of the work ran on the host, not on edgetpu"), std::string::npos);
   plan.delegated_macs = 500;  // half on the backend: a partitioned run, noted only
-  v = judge_validity(t, RunSettings{0, 3}, {summarize_output("y", y)}, plan);
+  v = judge_validity(t, MeasureSettings::fixed(0, 3), {summarize_output("y", y)}, plan);
   EXPECT_TRUE(v.valid);
   plan.backend = "reference";  // the fallback itself is never "on the host" in this sense
   plan.delegated_macs = 0;
-  EXPECT_TRUE(judge_validity(t, RunSettings{0, 3}, {summarize_output("y", y)}, plan).valid);
+  EXPECT_TRUE(judge_validity(t, MeasureSettings::fixed(0, 3), {summarize_output("y", y)}, plan).valid);
 }
 
 // A whole-system figure (a device and its host fallback, beside a published per-frame
@@ -167,7 +167,7 @@ TEST(Validity, AWholeSystemFigureWithItsHostPartLabelledIsNotedNotFailed) {
   plan.delegated_nodes = 3;
   plan.total_macs = 1000;
   plan.delegated_macs = 100;
-  MeasureSettings m = MeasureSettings::fixed(RunSettings{0, 3});
+  MeasureSettings m = MeasureSettings::fixed(0, 3);
   m.whole_system = true;
   EXPECT_FALSE(judge_validity(t, m, {summarize_output("y", y)}, plan).valid);  // no labelled host part
   t.device_samples_ns = {9, 9, 9};

@@ -7,6 +7,7 @@
 
 #include "backends/edgetpu/edgetpu_backend.h"
 #include "backends/edgetpu/executable.h"
+#include "backends/edgetpu/options.h"
 #include "backends/edgetpu/runtime_probe.h"
 #include "backends/edgetpu/support.h"
 #include "backends/edgetpu/timing_model.h"
@@ -167,8 +168,8 @@ TEST(TimingModel, HandComputedLayers) {
 
   // The compute scale multiplies the array time; the std clock halves the speed; SRAM that
   // the activations fill leaves too little for the parameters, which then stream.
-  TpuParams slow = TpuParams::from_options({{"edgetpu.clock", "std"}, {"edgetpu.cache_mib", "0.0135"}, {"edgetpu.link", "pcie"},
-                                            {"edgetpu.compute_scale", "3"}, {"edgetpu.invoke_overhead_us", "0"}});
+  TpuParams slow = TpuParams::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.clock", "std"}, {"edgetpu.cache_mib", "0.0135"}, {"edgetpu.link", "pcie"},
+                                            {"edgetpu.compute_scale", "3"}, {"edgetpu.invoke_overhead_us", "0"}}));
   r = model_timing(work, slow);
   EXPECT_DOUBLE_EQ(r.layers[0].compute_ns, 100 * 4.0 * 3);
   // 0.0135 MiB = 14155 bytes, 12800 reserved for activations: 1355 left, pw (4352) streams, dw (576) fits.
@@ -176,9 +177,28 @@ TEST(TimingModel, HandComputedLayers) {
   EXPECT_DOUBLE_EQ(r.layers[0].stream_ns, 4352 / 0.5);
   EXPECT_DOUBLE_EQ(r.layers[0].ns, 4352 / 0.5);
   EXPECT_TRUE(r.layers[1].cached);
-  EXPECT_THROW(TpuParams::from_options({{"edgetpu.clock", "turbo"}}), std::invalid_argument);
-  EXPECT_THROW(TpuParams::from_options({{"edgetpu.link_mb_s", "-1"}}), std::invalid_argument);
-  EXPECT_THROW(TpuParams::from_options({{"edgetpu.compute_scale", "x"}}), std::invalid_argument);
+  EXPECT_THROW(TpuParams::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.clock", "turbo"}})), std::invalid_argument);
+  EXPECT_THROW(TpuParams::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.link_mb_s", "-1"}})), std::invalid_argument);
+  EXPECT_THROW(TpuParams::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.compute_scale", "x"}})), std::invalid_argument);
+}
+
+// The declarations take their defaults from the structs, and the structs read them back
+// through the framework's parse: with nothing given, exactly the structs' defaults.
+TEST(Options, DeclaredDefaultsReadBackAsTheStructsDefaults) {
+  const ResolvedOptions d(edgetpu_options(), {});
+  EXPECT_EQ(TpuParams::from(d).as_info(), TpuParams{}.as_info());
+  const CalibrationSettings c = CalibrationSettings::from(d), c0;
+  EXPECT_EQ(c.samples, c0.samples);
+  EXPECT_EQ(c.seed, c0.seed);
+  EXPECT_EQ(c.input_lo, c0.input_lo);
+  EXPECT_EQ(c.input_hi, c0.input_hi);
+  const CalibrationSettings shared = calibration_settings({{"edgetpu.calibration", "3"}, {"cpu.other", "x"}});
+  EXPECT_EQ(shared.samples, 3);
+  EXPECT_THROW(calibration_settings({{"edgetpu.calibration.range", "1,0"}}), std::invalid_argument);
+  EXPECT_THROW(calibration_settings({{"edgetpu.calibration.range", "0,1,2"}}), std::invalid_argument);
+  // The std clock's name gives its MHz.
+  EXPECT_EQ(TpuParams::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.clock", "std"}})).clock_mhz, 250);
+  EXPECT_EQ(TpuParams::from(d).clock_mhz, 500);
 }
 
 TEST(Backend, PartitionedGraphRunsAndReportsModeledTime) {
@@ -217,7 +237,7 @@ TEST(Backend, ExecutableInfoAndProfile) {
   const Graph g = b.finish();
   CompileOptions o = int8_options();
   o.extra["edgetpu.calibration"] = "1";
-  EdgeTpuExecutable exe(g, init_weights(g, 1), o, "test");
+  EdgeTpuExecutable exe(g, init_weights(g, 1), o, ResolvedOptions(edgetpu_options(), o.extra), "test");
   EXPECT_FALSE(exe.last_device_time().has_value());
   exe.enable_profiling(true);
   (void)exe.run(std::vector<Tensor>{Tensor(DType::f32, {1, 3, 8, 8})});

@@ -16,6 +16,7 @@
 
 #include "backends/edgetpu/device_executable.h"
 #include "backends/edgetpu/device_runner.h"
+#include "backends/edgetpu/options.h"
 #include "backends/edgetpu/edgetpu_backend.h"
 #include "backends/edgetpu/runtime_probe.h"
 #include "backends/edgetpu/tflite_c_api.h"
@@ -297,16 +298,15 @@ TEST(DeviceConversion, QuantisesRoundingHalfToEvenAndSaturating) {
 }
 
 TEST(DeviceOptions, FromBackendOptions) {
-  const auto o = DeviceRunnerOptions::from_options(
-      {{"edgetpu.model", "m_edgetpu.tflite"}, {"edgetpu.device", "1"}, {"edgetpu.libedgetpu", "/opt/libedgetpu.so.1"}}, 3);
+  const auto o = DeviceRunnerOptions::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.model", "m_edgetpu.tflite"}, {"edgetpu.device", "1"}, {"edgetpu.libedgetpu", "/opt/libedgetpu.so.1"}}), 3);
   EXPECT_EQ(o.model, "m_edgetpu.tflite");
   EXPECT_EQ(o.device_index, 1u);
   EXPECT_EQ(o.edgetpu_library, "/opt/libedgetpu.so.1");
   EXPECT_EQ(o.tflite_library, "libtensorflowlite_c.so");
   EXPECT_EQ(o.threads, 3);
-  EXPECT_THROW(DeviceRunnerOptions::from_options({}, 0), std::invalid_argument);
-  EXPECT_THROW(DeviceRunnerOptions::from_options({{"edgetpu.model", "m"}, {"edgetpu.device", "first"}}, 0), std::invalid_argument);
-  EXPECT_THROW(DeviceRunnerOptions::from_options({{"edgetpu.model", "m"}, {"edgetpu.device", "-1"}}, 0), std::invalid_argument);
+  EXPECT_THROW(DeviceRunnerOptions::from(ResolvedOptions(edgetpu_options(), {}), 0), std::invalid_argument);
+  EXPECT_THROW(DeviceRunnerOptions::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.model", "m"}, {"edgetpu.device", "first"}}), 0), std::invalid_argument);
+  EXPECT_THROW(DeviceRunnerOptions::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.model", "m"}, {"edgetpu.device", "-1"}}), 0), std::invalid_argument);
 }
 
 // With edgetpu.model, the backend takes the whole graph and either runs the device or says

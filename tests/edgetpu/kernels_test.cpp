@@ -8,6 +8,7 @@
 #include "backends/edgetpu/fixed_point.h"
 #include "backends/edgetpu/kernels.h"
 #include "backends/edgetpu/quantized_program.h"
+#include "backends/edgetpu/options.h"
 #include "core/reference/kernels.h"
 #include "core/reference/reference_backend.h"
 #include "core/rng.h"
@@ -272,11 +273,11 @@ TEST(Calibration, SeededRepresentativeInputsAndOptions) {
     EXPECT_GE(v, -1.0f);
     EXPECT_LE(v, 1.0f);
   }
-  const auto opts = CalibrationSettings::from_options({{"edgetpu.calibration", "3"}, {"edgetpu.calibration.range", "0,255"}});
+  const auto opts = CalibrationSettings::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.calibration", "3"}, {"edgetpu.calibration.range", "0,255"}}));
   EXPECT_EQ(opts.samples, 3);
   EXPECT_EQ(opts.input_hi, 255.0f);
-  EXPECT_THROW(CalibrationSettings::from_options({{"edgetpu.calibration", "0"}}), std::invalid_argument);
-  EXPECT_THROW(CalibrationSettings::from_options({{"edgetpu.calibration", "two"}}), std::invalid_argument);
+  EXPECT_THROW(CalibrationSettings::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.calibration", "0"}})), std::invalid_argument);
+  EXPECT_THROW(CalibrationSettings::from(ResolvedOptions(edgetpu_options(), {{"edgetpu.calibration", "two"}})), std::invalid_argument);
   const auto ranges = calibrate(g, Weights{}, opts);
   EXPECT_GE(ranges.at("image").min, 0.0f);
   EXPECT_GT(ranges.at("image").max, 100.0f);

@@ -6,6 +6,7 @@
 
 #include "backends/edgetpu/edgetpu_backend.h"
 #include "backends/edgetpu/executable.h"
+#include "backends/edgetpu/options.h"
 #include "backends/edgetpu/support.h"
 #include "core/fold_batch_norm.h"
 #include "core/partition.h"
@@ -18,7 +19,7 @@ namespace {
 CompileOptions one_sample() {
   CompileOptions o;
   o.precision = Precision::int8;
-  o.extra["edgetpu.calibration"] = "1";  // one sample keeps the test fast
+  o.extra.emplace("edgetpu.calibration", "1");  // one sample keeps the test fast (emplace: GCC 12 -Wrestrict false positive on assign)
   return o;
 }
 
@@ -29,7 +30,7 @@ TEST(Models, MobileDetEdgeTpuRunsQuantisedCloseToFloat) {
   const FoldedModel f = fold_batch_norm(g, w.make_weights(g, 0));
   EXPECT_EQ(describe_cut(f.graph), "all " + std::to_string(f.graph.nodes.size()) + " nodes map to the Edge TPU");
 
-  EdgeTpuExecutable exe(f.graph, f.weights, one_sample(), "test");
+  EdgeTpuExecutable exe(f.graph, f.weights, one_sample(), ResolvedOptions(edgetpu_options(), one_sample().extra), "test");
   const auto inputs = w.make_inputs(g, 0);
   const auto q = exe.run(inputs);
   const auto r = make_reference_backend()->compile(f.graph, f.weights, {})->run(inputs);
@@ -78,7 +79,7 @@ TEST(Models, M3vitIsCutAtTheFirstLayerNorm) {
   const Graph prefix = extract_subgraph(f.graph, plan.partitions.front(), "prefix");
   Weights pw;
   for (const auto& spec : prefix.weights) pw.set(spec.name, f.weights.get(spec.name));
-  EdgeTpuExecutable exe(prefix, pw, one_sample(), "test");
+  EdgeTpuExecutable exe(prefix, pw, one_sample(), ResolvedOptions(edgetpu_options(), one_sample().extra), "test");
   EXPECT_GT(exe.timing().macs, 0);
 }
 

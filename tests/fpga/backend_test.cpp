@@ -7,6 +7,7 @@
 
 #include "backends/fpga/executable.h"
 #include "backends/fpga/fpga_backend.h"
+#include "backends/fpga/options.h"
 #include "core/partition.h"
 #include "core/reference/reference_backend.h"
 #include "core/registry.h"
@@ -177,6 +178,29 @@ TEST(FpgaBackend, DeclinesWhatTheDatapathDoesNotRun) {
   CompileOptions bogus;
   bogus.extra["fpga.convs"] = "sideways";
   EXPECT_THROW(be->supports(g, g.nodes[0], bogus), std::invalid_argument);
+}
+
+// The executable runs with what the record stores (Backend::resolved_options): its cycle
+// and power models' parameters, in its info, parse to the record's values, given or default.
+TEST(FpgaBackend, RunsWithTheSettingsTheRecordStores) {
+  GraphBuilder b("one");
+  const auto x = b.input("x", {1, 16, 8, 8});
+  b.output(b.add(OpKind::conv2d, Conv2dAttrs{}, {x, b.weight("w0", {32, 16, 1, 1}, WeightInit::uniform(-0.2, 0.2))}, "expand"));
+  const Graph g = b.finish();
+  const auto backend = make_fpga_backend();
+  CompileOptions o;
+  o.extra = {{"fpga.clock_mhz", "250"}, {"fpga.weight_load", "overlap"}, {"fpga.depth.linear", "30"}, {"fpga.power.static_w", "2.9"}};
+  const ResolvedOptions record = backend->resolved_options(o);
+  const auto exe = backend->compile(g, init_weights(g, 1), o);
+  const auto info = exe->info();
+  const ResolvedOptions ran(fpga_options(), info);  // the executable's parameters, parsed as the options are
+  for (const char* key : {"fpga.clock_mhz", "fpga.axi_efficiency", "fpga.ddr_gbps", "fpga.power.static_w", "fpga.power.dynamic_w"})
+    EXPECT_EQ(ran.get_double(key), record.get_double(key)) << key;
+  for (const char* key : {"fpga.axi_bits", "fpga.weight_ports", "fpga.activation_ports", "fpga.depth.linear", "fpga.invocation_overhead"})
+    EXPECT_EQ(ran.get_int(key), record.get_int(key)) << key;
+  EXPECT_EQ(ran.get_choice("fpga.weight_load"), "overlap");
+  EXPECT_EQ(record.strings().at("fpga.clock_mhz"), "250");
+  EXPECT_EQ(record.strings().at("fpga.axi_bits"), "256");  // a default, recorded
 }
 
 TEST(FpgaBackend, Im2colConvolutionsMatchTheReference) {

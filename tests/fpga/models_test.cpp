@@ -2,7 +2,10 @@
 #include <gtest/gtest.h>
 
 #include "backends/fpga/cycle_model.h"
+#include "backends/fpga/lower.h"
 #include "backends/fpga/power_model.h"
+#include "backends/fpga/transfer_model.h"
+#include "backends/fpga/options.h"
 
 namespace eb::fpga {
 namespace {
@@ -96,18 +99,18 @@ TEST(CycleModel, ExpertsAreDoubleBufferedWhenLoadsOverlap) {
 }
 
 TEST(CycleModel, OptionsChangeTheClockAndAreRecorded) {
-  const auto p = CycleModelParams::from_options({{"fpga.clock_mhz", "200"}, {"fpga.axi_efficiency", "0.5"}, {"other", "x"}});
+  const auto p = CycleModelParams::from(ResolvedOptions(fpga_options(), {{"fpga.clock_mhz", "200"}, {"fpga.axi_efficiency", "0.5"}, {"other", "x"}}));
   EXPECT_EQ(p.clock_mhz, 200);
   EXPECT_EQ(p.axi_efficiency, 0.5);
   EXPECT_NE(p.describe().find("clock=200MHz"), std::string::npos);
   EXPECT_EQ(p.provenance().kind, Provenance::Kind::modeled);
   EXPECT_EQ(p.as_info().at("fpga.clock_mhz"), "200");
-  EXPECT_THROW(CycleModelParams::from_options({{"fpga.clock_mhz", "fast"}}), std::invalid_argument);
-  EXPECT_THROW(CycleModelParams::from_options({{"fpga.axi_efficiency", "1.5"}}), std::invalid_argument);
+  EXPECT_THROW(CycleModelParams::from(ResolvedOptions(fpga_options(), {{"fpga.clock_mhz", "fast"}})), std::invalid_argument);
+  EXPECT_THROW(CycleModelParams::from(ResolvedOptions(fpga_options(), {{"fpga.axi_efficiency", "1.5"}})), std::invalid_argument);
   EXPECT_FALSE(p.overlap_weight_loads);
   EXPECT_NE(p.describe().find("loads=sequential"), std::string::npos);
-  EXPECT_TRUE(CycleModelParams::from_options({{"fpga.weight_load", "overlap"}}).overlap_weight_loads);
-  EXPECT_THROW(CycleModelParams::from_options({{"fpga.weight_load", "sometimes"}}), std::invalid_argument);
+  EXPECT_TRUE(CycleModelParams::from(ResolvedOptions(fpga_options(), {{"fpga.weight_load", "overlap"}})).overlap_weight_loads);
+  EXPECT_THROW(CycleModelParams::from(ResolvedOptions(fpga_options(), {{"fpga.weight_load", "sometimes"}})), std::invalid_argument);
 
   const CycleReport r = make_report(p, {step_time(p, "a", Unit::linear, linear_report(2000000, 0))});
   EXPECT_NEAR(r.seconds(), (2000000 + p.depth_linear + p.invocation_overhead) / 200e6, 1e-12);
@@ -130,12 +133,12 @@ TEST(PowerModel, StaticPlusActivityScaledDynamicPlusDdr) {
 TEST(PowerModel, AConfiguredBoardFigureReplacesTheModel) {
   const CycleModelParams cp;
   const CycleReport r = make_report(cp, {step_time(cp, "a", Unit::linear, linear_report(3000000, 0))});
-  const auto p = BoardPowerParams::from_options({{"fpga.power.watts", "9.25"}, {"fpga.power.source", "meter on ZCU102 rail"}});
+  const auto p = BoardPowerParams::from(ResolvedOptions(fpga_options(), {{"fpga.power.watts", "9.25"}, {"fpga.power.source", "meter on ZCU102 rail"}}));
   const PowerEstimate e = estimate_power(p, r);
   EXPECT_EQ(e.watts, 9.25);
   EXPECT_EQ(e.provenance.kind, Provenance::Kind::modeled);  // the time is still modeled
   EXPECT_NE(e.provenance.source.find("meter on ZCU102 rail"), std::string::npos);
-  EXPECT_THROW(BoardPowerParams::from_options({{"fpga.power.static_w", "-1"}}), std::invalid_argument);
+  EXPECT_THROW(BoardPowerParams::from(ResolvedOptions(fpga_options(), {{"fpga.power.static_w", "-1"}})), std::invalid_argument);
 }
 
 TEST(PowerModel, EveryDefaultIsLabelledAssumedInTheRecord) {
@@ -144,9 +147,26 @@ TEST(PowerModel, EveryDefaultIsLabelledAssumedInTheRecord) {
   const auto info = defaults.as_info();
   for (const char* key : {"fpga.power.static_w.basis", "fpga.power.dynamic_w.basis", "fpga.power.ddr_pj_per_byte.basis"})
     EXPECT_EQ(info.at(key), "assumed (no source)") << key;
-  const auto set = BoardPowerParams::from_options({{"fpga.power.static_w", "2.9"}}).as_info();
+  const auto set = BoardPowerParams::from(ResolvedOptions(fpga_options(), {{"fpga.power.static_w", "2.9"}})).as_info();
   EXPECT_EQ(set.at("fpga.power.static_w.basis"), "configured");
   EXPECT_EQ(set.at("fpga.power.dynamic_w.basis"), "assumed (no source)");
+}
+
+// The declarations take their defaults from the models' structs, and the models read them
+// back through the framework's parse: with nothing given, exactly the structs' defaults.
+TEST(FpgaOptions, DeclaredDefaultsReadBackAsTheModelsDefaults) {
+  const ResolvedOptions d(fpga_options(), {});
+  EXPECT_EQ(CycleModelParams::from(d).as_info(), CycleModelParams{}.as_info());
+  EXPECT_EQ(BoardPowerParams::from(d).as_info(), BoardPowerParams{}.as_info());
+  EXPECT_EQ(TransferModel::from(d).describe(), TransferModel{}.describe());
+  const PixelOptions px = PixelOptions::from(d), px0;
+  EXPECT_EQ(px.enabled, px0.enabled);
+  EXPECT_EQ(px.mean, px0.mean);
+  EXPECT_EQ(px.std, px0.std);
+  // Given, the transfer rate names itself configured; lists of two lengths are refused.
+  EXPECT_EQ(TransferModel::from(ResolvedOptions(fpga_options(), {{"fpga.transfer_gbps", "17.06"}})).source, "configured");
+  EXPECT_THROW(PixelOptions::from(ResolvedOptions(fpga_options(), {{"fpga.pixel_mean", "0.5"}})), std::invalid_argument);
+  EXPECT_THROW(PixelOptions::from(ResolvedOptions(fpga_options(), {{"fpga.pixel_std", "0.2,0,0.2"}})), std::invalid_argument);
 }
 
 }  // namespace

@@ -42,17 +42,19 @@ TEST(GpuProbe, DeclaresFp32Fp16Bf16) {
   EXPECT_EQ(p, (std::vector<Precision>{Precision::fp32, Precision::fp16, Precision::bf16}));
 }
 
+// The backend reads the framework's parse of its declarations: given values, defaults.
 TEST(GpuOptions, ReadsEveryOption) {
+  const auto backend = make_gpu_backend();
   CompileOptions o;
   o.precision = Precision::bf16;
   o.extra = {{"gpu.device", "1"}, {"gpu.tf32", "1"}, {"gpu.cuda_graph", "0"}, {"gpu.conv_algo", "heuristic"}, {"unrelated", "x"}};
-  const gpu::GpuOptions g = gpu::GpuOptions::from(o);
+  const gpu::GpuOptions g = gpu::GpuOptions::from(o.precision, backend->resolved_options(o));
   EXPECT_EQ(g.device, 1);
   EXPECT_EQ(g.precision, Precision::bf16);
   EXPECT_TRUE(g.tf32);
   EXPECT_FALSE(g.cuda_graph);
   EXPECT_EQ(g.conv_algo, gpu::ConvAlgoSearch::heuristic);
-  const gpu::GpuOptions d = gpu::GpuOptions::from(CompileOptions{});
+  const gpu::GpuOptions d = gpu::GpuOptions::from(Precision::fp32, backend->resolved_options(CompileOptions{}));
   EXPECT_EQ(d.device, 0);
   EXPECT_FALSE(d.tf32);
   EXPECT_TRUE(d.cuda_graph);
@@ -60,15 +62,14 @@ TEST(GpuOptions, ReadsEveryOption) {
 }
 
 TEST(GpuOptions, RejectsBadValues) {
+  const auto backend = make_gpu_backend();
   for (const auto& [key, value] : std::vector<std::pair<std::string, std::string>>{
            {"gpu.device", "-1"}, {"gpu.device", "gpu0"}, {"gpu.tf32", "yes please"}, {"gpu.cuda_graph", "2"}, {"gpu.conv_algo", "fastest"}}) {
     CompileOptions o;
     o.extra[key] = value;
-    EXPECT_THROW(gpu::GpuOptions::from(o), std::invalid_argument) << key << "=" << value;
+    EXPECT_THROW((void)backend->resolved_options(o), std::invalid_argument) << key << "=" << value;
   }
-  CompileOptions int8;
-  int8.precision = Precision::int8;
-  EXPECT_THROW(gpu::GpuOptions::from(int8), std::invalid_argument);
+  EXPECT_THROW(gpu::GpuOptions::from(Precision::int8, backend->resolved_options(CompileOptions{})), std::invalid_argument);
 }
 
 }  // namespace

@@ -11,15 +11,15 @@ namespace {
 
 class XrtExecutable final : public Executable {
  public:
-  XrtExecutable(const Graph& g, const Weights& w, const CompileOptions& o)
-      : pixels_(PixelOptions::from_options(o.extra)),
+  XrtExecutable(const Graph& g, const Weights& w, const ResolvedOptions& o)
+      : pixels_(PixelOptions::from(o)),
         image_(make_m3vit_kernel_image(g, w, static_cast<int>(check_graph(g)), pixels_)),
-        runner_({o.extra.at("fpga.xclbin"), device_index(o)}, image_) {
+        runner_({o.get_text("fpga.xclbin"), device_index(o)}, image_) {
     runner_.upload_weights(image_);
     hardware_ = runner_.mode() == "hardware";
     info_["precision"] = "fixed";
     info_["precision.reason"] = "the Edge-MoE kernel's fixed-point formats";
-    info_["fpga.xclbin"] = o.extra.at("fpga.xclbin");
+    info_["fpga.xclbin"] = o.get_text("fpga.xclbin");
     info_["fpga.mode"] = hardware_ ? "XRT hardware (" + runner_.device_name() + ")"
                                    : "XRT " + runner_.mode() + ": the host path runs, nothing computes; outputs are not results";
     info_["fpga.weights.converted"] = std::to_string(image_.conversion.values);
@@ -51,9 +51,8 @@ class XrtExecutable final : public Executable {
                                   "); run the m3vit-backbone workload, or the C simulation (no fpga.xclbin)");
     return in[0];
   }
-  static unsigned device_index(const CompileOptions& o) {
-    auto it = o.extra.find("fpga.device");
-    return it == o.extra.end() ? 0u : static_cast<unsigned>(std::stoul(it->second));
+  static unsigned device_index(const ResolvedOptions& o) {
+    return o.has("fpga.device") ? static_cast<unsigned>(o.get_int("fpga.device")) : 0u;
   }
 
   PixelOptions pixels_;
@@ -66,8 +65,8 @@ class XrtExecutable final : public Executable {
 
 }  // namespace
 
-std::unique_ptr<Executable> make_xrt_executable(const Graph& graph, const Weights& weights, const CompileOptions& options) {
-  return std::make_unique<XrtExecutable>(graph, weights, options);
+std::unique_ptr<Executable> make_xrt_executable(const Graph& graph, const Weights& weights, const ResolvedOptions& settings) {
+  return std::make_unique<XrtExecutable>(graph, weights, settings);
 }
 
 }  // namespace eb::fpga

@@ -14,6 +14,6 @@ namespace eb::fpga {
 
 // Throws std::invalid_argument for a graph the kernel does not implement and
 // std::runtime_error when XRT cannot open the device, xclbin or kernel.
-std::unique_ptr<Executable> make_xrt_executable(const Graph& graph, const Weights& weights, const CompileOptions& options);
+std::unique_ptr<Executable> make_xrt_executable(const Graph& graph, const Weights& weights, const ResolvedOptions& settings);
 
 }  // namespace eb::fpga
