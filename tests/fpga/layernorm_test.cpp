@@ -40,13 +40,16 @@ TEST(LayerNormUnit, OnePassMatchesFloatLayerNorm) {
   }
 }
 
-TEST(AddUnit, SaturatesAndBroadcastsThePeriodicOperand) {
-  const std::vector<act_t> a{act_t::from_double(1.0), act_t::max(), act_t::from_double(-2.0), act_t::min()};
+// The residual add is the design's fm_t addition (compute_add): it wraps on overflow, and
+// the unit counts it.
+TEST(AddUnit, WrapsAndBroadcastsThePeriodicOperand) {
+  const std::vector<act_t> a{act_t::from_double(1.0), act_t::from_double(511.5), act_t::from_double(-2.0), act_t::min()};
   const std::vector<act_t> b{act_t::from_double(0.5), act_t::from_double(1.0)};
   std::vector<act_t> y(4);
-  add_unit(a, b, y);
+  const UnitStats s = add_unit(a, b, y);
   EXPECT_EQ(y[0].to_double(), 1.5);
-  EXPECT_EQ(y[1], act_t::max());
+  EXPECT_EQ(y[1].to_double(), 512.5 - 1024.0);
+  EXPECT_EQ(s.wraps, 1);
   EXPECT_EQ(y[2].to_double(), -1.5);
   EXPECT_EQ(y[3].to_double(), -511.0);
 }

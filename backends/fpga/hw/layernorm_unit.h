@@ -5,8 +5,8 @@
 //   Σx  exact (22 fractional bits), Σx² of squares truncated to 32 fractional bits, exact;
 //   mean = floor(Σx / D), E[x²] = floor(Σx² / D)           (division by the constant D)
 //   var  = max(E[x²] − mean², 0) + ε                          (32 fractional bits)
-//   σ = isqrt(var · 2^8) (20 fractional bits), 1/σ = floor(2^42 / σ)  (act_t, saturated)
-//   y = act_t(act_t(act_t((x − mean) · 1/σ) · γ) + β)        (each product truncated)
+//   σ = isqrt(var · 2^8) (20 fractional bits), 1/σ = floor(2^42 / σ)  (act_t, wraps)
+//   y = act_t(act_t(act_t((x − mean) · 1/σ) · γ) + β)        (each product truncated; wraps)
 // The statistics accumulators are wider than act_t (a 192-value row of ±3 sums to ±576);
 // the square root and the reciprocal run once per row.
 #pragma once
@@ -60,21 +60,23 @@ inline UnitStats layernorm_unit(const LayerNormParams& p, ConstActRows x, ActRow
     const std::int64_t mean_sq = (mean * mean) >> (2 * F - 32);                   // 32 bits
     const std::int64_t var = std::max<std::int64_t>(ex2 - mean_sq, 0) + eps32;    // 32 bits
     const auto sigma = static_cast<std::int64_t>(isqrt(static_cast<std::uint64_t>(var) << 8));  // 20 bits
-    const act_t inv = act_t::from_raw(sigma > 0 ? (std::int64_t{1} << 42) / sigma : act_t::raw_max);
+    // 1/σ into fm_t wraps as the design's `fm_t(1) / hls::sqrt(variance)` does (a constant
+    // row: σ = √ε, 1/σ = 1000 → −24; harmless there, since every x − mean is 0).
+    const act_t inv = act_t::fit_raw(sigma > 0 ? (std::int64_t{1} << 42) / sigma : act_t::raw_max, s.wraps);
     const act_t m = act_t::from_raw(mean);
 
     act_t* yr = y.row(r);
     for (int i = 0; i < D; ++i) {  // stream out: one beat per cycle
-      const act_t centred = act_t::quantize(xr[i] - m);
-      const act_t normed = act_t::quantize(centred * inv);
-      const act_t scaled = act_t::quantize(normed * p.gamma[static_cast<std::size_t>(i)]);
-      yr[i] = act_t::quantize(scaled.exact() + p.beta[static_cast<std::size_t>(i)].widen<F>());
+      const act_t centred = act_t::quantize(xr[i] - m, s.wraps);
+      const act_t normed = act_t::quantize(centred * inv, s.wraps);
+      const act_t scaled = act_t::quantize(normed * p.gamma[static_cast<std::size_t>(i)], s.wraps);
+      yr[i] = act_t::quantize(scaled.exact() + p.beta[static_cast<std::size_t>(i)].widen<F>(), s.wraps);
     }
   }
   return s;
 }
 
-// y = a + b (saturated), element by element over n values; b repeats with period
+// y = a + b (wrapping, as fm_t), element by element over n values; b repeats with period
 // b.size() (a broadcast operand such as the positional embedding).
 inline UnitStats add_unit(std::span<const act_t> a, std::span<const act_t> b, std::span<act_t> y) {
   if (b.empty() || a.size() % b.size() != 0 || y.size() != a.size()) throw std::invalid_argument("add unit: sizes do not match");
@@ -83,7 +85,7 @@ inline UnitStats add_unit(std::span<const act_t> a, std::span<const act_t> b, st
   s.fills = 1;
   for (std::size_t i = 0; i < a.size(); ++i) {  // PIPELINE: one beat of 8 values per cycle
     if (i % kBeatValues == 0) ++s.cycles;
-    y[i] = act_t::quantize(a[i] + b[i % period]);
+    y[i] = act_t::quantize(a[i] + b[i % period], s.wraps);
   }
   s.act_read_bytes = 2 * static_cast<std::int64_t>(a.size()) * 4;  // both operands streamed
   s.act_write_bytes = static_cast<std::int64_t>(y.size()) * 4;
