@@ -251,6 +251,9 @@ void finish_record(ResultRecord& r, const PreparedJob& job, CompiledModel& compi
   r.accuracy = evaluate_accuracy({spec.accuracy, spec.model, graph, job.folded.graph, job.folded.weights, job.inputs, spec.seed,
                                   timings.outputs, *compiled.executable, *job.backend, spec.compile.precision, *job.fallback,
                                   timings.interrupted});
+  // The executable's facts of its last run (e.g. fpga.last_run.*: cycles, fixed-point wraps)
+  // join its compile-time facts.
+  for (auto& [key, value] : compiled.executable->info()) r.backend.executable_info.insert_or_assign(key, value);
   compiled.executable.reset();  // free the backend's memory before post-processing
   r.timing = make_timing_facts(compiled, timings, spec.batch);
   r.scenario = make_scenario_facts(spec.measure, job.pool, timings);
