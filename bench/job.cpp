@@ -1,3 +1,4 @@
+#include "bench/host_fallback.h"
 #include "bench/host_share.h"
 #include "bench/job.h"
 
@@ -140,6 +141,7 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
     throw InvalidJob(fmt::format("--backend-option: {}", e.what()));
   }
   job.fallback = &backends.reference();
+  job.host = make_host_fallback(backends);
   const Graph& graph = job.built.graph;
 
   WorkloadFacts& w = job.facts;
@@ -223,7 +225,7 @@ CompiledModel compile_job(const PreparedJob& job, ResultRecord& r, const RunHook
   const JobSpec& spec = job.spec;
   if (hooks.say)
     hooks.say(fmt::format("compiling {} for {} ({})", spec.model, job.backend->name(), precision_name(spec.compile.precision)));
-  CompiledModel compiled = compile_model(job.folded.graph, job.folded.weights, *job.backend, *job.fallback, spec.compile);
+  CompiledModel compiled = compile_model(job.folded.graph, job.folded.weights, *job.backend, *job.host, spec.compile);
   compiled.executable = with_host_postprocess(std::move(compiled.executable), *job.built.workload, job.folded.graph);
   compiled.info = compiled.executable->info();
   r.backend.plan = compiled.plan;

@@ -4,7 +4,7 @@
 //
 //   prepare_job  resolve model, task and backend → build the graph → seeded weights, or a
 //                safetensors file checked against the graph → fold batch norm
-//   run_job      compile for the backend (reference fallback) → first inference, warm-up,
+//   run_job      compile for the backend (fallback partitions: cpu, else reference) → first inference, warm-up,
 //                [idle baseline] → [power sampler on] timed phase [off] → [per-node
 //                profile] → outputs described → validity judged → record
 //
@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -84,7 +85,8 @@ struct PreparedJob {
   JobSpec spec;
   BuiltWorkload built;
   const Backend* backend = nullptr;
-  const Backend* fallback = nullptr;  // the reference backend
+  const Backend* fallback = nullptr;  // the reference backend (the accuracy oracle)
+  std::shared_ptr<const Backend> host;  // runs the fallback partitions (bench/host_fallback.h)
   Weights weights;                    // as loaded or seeded (what the record's hash covers)
   std::vector<Tensor> inputs;         // sample 0 (the job's seed): the outputs recorded are of these
   SamplePool pool;                    // every sample, inputs first
