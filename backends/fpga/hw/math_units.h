@@ -14,10 +14,10 @@
 namespace eb::fpga::hw {
 
 // e^x as the design computes it: `hls::exp` on its fm_t argument, result in fm_t. Vitis
-// HLS's fixed-point exp (hls_exp_apfixed.h, a table-and-polynomial circuit) is not
-// published as a formula we could reproduce bit for bit, so this is e^x evaluated in
-// double (glibc's exp: error below 1 ulp, ~1e−16 relative) and truncated to 22
-// fractional bits (AP_TRN) — the correctly truncated result, which an exp accurate to
+// HLS's fixed-point exp (hls_exp_apfixed.h: range reduction, tables and a polynomial)
+// ships with Vitis HLS under Xilinx's licence and is not reproduced here, so this is e^x
+// evaluated in double (glibc's exp: error below 1 ulp, ~1e−16 relative) and truncated to
+// 22 fractional bits (AP_TRN) — the correctly truncated result, which an exp accurate to
 // 1 ulp of fm_t matches except where e^x·2^22 lies within one rounding of an integer. A
 // result beyond fm_t's range (x > ln 512 ≈ 6.24: never a softmax argument, which is ≤ 0
 // by construction) is clamped to the maximum and counted in `overflows`.
