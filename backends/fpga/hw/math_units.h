@@ -17,8 +17,8 @@ namespace eb::fpga::hw {
 // HLS's fixed-point exp (hls_exp_apfixed.h: range reduction, tables and a polynomial)
 // ships with Vitis HLS under Xilinx's licence and is not reproduced here, so this is e^x
 // evaluated in double (glibc's exp: error below 1 ulp, ~1e−16 relative) and truncated to
-// 22 fractional bits (AP_TRN) — the correctly truncated result, which an exp accurate to
-// 1 ulp of fm_t matches except where e^x·2^22 lies within one rounding of an integer. A
+// 22 fractional bits (AP_TRN) — the correctly truncated result (an exp accurate to within
+// 1 ulp of fm_t may differ from it by one step of 2^−22). A
 // result beyond fm_t's range (x > ln 512 ≈ 6.24: never a softmax argument, which is ≤ 0
 // by construction) is clamped to the maximum and counted in `overflows`.
 inline act_t exp_unit(act_t x, std::int64_t& overflows) {
