@@ -28,8 +28,8 @@ FpgaExecutable::FpgaExecutable(const Graph& graph, const Weights& weights, const
       "defaults; host-side weight and input conversion floors and saturates (counted)";
   // Where this datapath is not yet bit for bit Edge-MoE's (docs/fpga-model.md), said in the record.
   compile_info_["fpga.formats.differences"] =
-      "hls::exp modelled as e^x in double truncated to Q32.10 (not Vitis HLS's own circuit); LayerNorm statistics "
-      "(one pass, exact sums) and GELU interpolation differ in their last bits from the design's";
+      "hls::exp and hls::sqrt modelled as correctly truncated functions on Q32.10 (not Vitis HLS's own implementations); "
+      "host-side weight and input conversion clamps";
   compile_info_["fpga.datapath"] = "linear 16x16 MAC/cycle, attention 4 lanes x 8-value beats, single-pass softmax, GELU ROM 177 pts";
   compile_info_["fpga.sim.mac_path"] = hw::mac_block_vectorized() ? "avx2 (exact integer doubles)" : "portable (exact integer doubles)";
   compile_info_["fpga.weights.converted"] = std::to_string(program_.weight_values);
