@@ -1,3 +1,4 @@
+#include "bench/host_fallback.h"
 #include "bench/host_share.h"
 #include "bench/job.h"
 
@@ -169,6 +170,7 @@ PreparedJob prepare_job(const JobSpec& spec, const BackendRegistry& backends, co
   job.fallback = &backends.reference();
   job.model = prepare_model(std::move(built), ModelRequest{spec.model, spec.task, spec.batch, spec.seed, std::nullopt,
                                                            spec.weights_file, spec.samples});
+  job.host = make_host_fallback(backends);
   const Graph& graph = job.model.built.graph;
 
   WorkloadFacts& w = job.facts;
@@ -219,7 +221,7 @@ CompiledModel compile_job(const PreparedJob& job, ResultRecord& r, const RunHook
   const JobSpec& spec = job.spec;
   if (hooks.say)
     hooks.say(fmt::format("compiling {} for {} ({})", spec.model, job.backend->name(), precision_name(spec.compile.precision)));
-  CompiledModel compiled = compile_prepared(job.model, *job.backend, *job.fallback, spec.compile);
+  CompiledModel compiled = compile_prepared(job.model, *job.backend, *job.host, spec.compile);
   compiled.executable = with_host_postprocess(std::move(compiled.executable), *job.model.built.workload, job.model.folded.graph);
   compiled.info = compiled.executable->info();
   r.backend.plan = compiled.plan;
@@ -247,6 +249,9 @@ void finish_record(ResultRecord& r, const PreparedJob& job, CompiledModel& compi
   r.accuracy = evaluate_accuracy({spec.accuracy, spec.model, graph, job.model.folded.graph, job.model.folded.weights, job.model.inputs, spec.seed,
                                   timings.outputs, *compiled.executable, *job.backend, spec.compile.precision, *job.fallback,
                                   timings.interrupted});
+  // The executable's facts of its last run (e.g. fpga.last_run.*: cycles, fixed-point wraps)
+  // join its compile-time facts.
+  for (auto& [key, value] : compiled.executable->info()) r.backend.executable_info.insert_or_assign(key, value);
   compiled.executable.reset();  // free the backend's memory before post-processing
   r.timing = make_timing_facts(compiled, timings, spec.batch);
   r.scenario = make_scenario_facts(spec.measure, job.model.pool, timings);

@@ -4,8 +4,9 @@
 //
 //   prepare_job  resolve model, task and backend → check the settings → prepare_model
 //                (bench/prepare_model.h: graph, weights, input samples, batch norm folded)
-//   run_job      compile for the backend (reference fallback) → select the power sources
-//                (`model`: the compiled executable's) → first inference, warm-up,
+//   run_job      compile for the backend (fallback partitions: cpu, else reference) →
+//                select the power sources (`model`: the compiled executable's) → first
+//                inference, warm-up,
 //                [idle baseline] → [power sampler on] timed phase [off] → [per-node
 //                profile] → outputs described → validity judged → record
 //
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -64,7 +66,8 @@ const Backend& default_backend(const BackendRegistry& backends);
 struct PreparedJob {
   JobSpec spec;
   const Backend* backend = nullptr;
-  const Backend* fallback = nullptr;  // the reference backend
+  const Backend* fallback = nullptr;  // the reference backend (the accuracy oracle)
+  std::shared_ptr<const Backend> host;  // runs the fallback partitions (bench/host_fallback.h)
   PreparedModel model;                // graph, weights, input samples (sample 0: the outputs recorded are of these), folded
   WorkloadFacts facts;
 };

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iterator>
+#include <map>
 #include <cstdio>
 #include <cmath>
 #include <set>
@@ -130,8 +131,16 @@ Graph extract_subgraph(const Graph& graph, const Partition& part, const std::str
 
 namespace {
 
-std::string fmt_host_stages(int n) {
-  return n == 0 ? std::string() : std::to_string(n) + (n == 1 ? " fallback partition" : " fallback partitions") + " on the reference kernels";
+// "3 fallback partitions on the reference kernels", "1 fallback partition on the cpu
+// backend", or both, by the backend each host stage ran on.
+std::string fmt_host_stages(const std::map<std::string, int>& by_backend) {
+  std::string s;
+  for (const auto& [backend, n] : by_backend) {
+    if (!s.empty()) s += ", ";
+    s += std::to_string(n) + (n == 1 ? " fallback partition" : " fallback partitions") + " on " +
+         (backend == "reference" ? std::string("the reference kernels") : "the " + backend + " backend");
+  }
+  return s;
 }
 
 struct Stage {
@@ -169,7 +178,7 @@ class PartitionedExecutable final : public Executable {
     std::optional<Provenance> transfer_prov;
     int transfer_stages = 0;
     double device_joules_ns = 0;  // W·ns of the device's modeled stages; idle power elsewhere
-    int host_stages = 0;
+    std::map<std::string, int> host_stages;  // by the backend they ran on
     for (std::size_t s = 0; s < stages_.size(); ++s) {
       Stage& st = stages_[s];
       std::vector<Tensor> args;
@@ -221,7 +230,7 @@ class PartitionedExecutable final : public Executable {
         host_ns += wall;
         fallback_ns += wall;
         device_joules_ns += idle_watts_ * wall;  // the device waits, powered, while the host works
-        ++host_stages;
+        ++host_stages[st.backend];
       }
     }
     if (device_ns_) {
@@ -332,6 +341,13 @@ std::unique_ptr<Executable> compile_partitioned(const Graph& graph, const Weight
     Weights sub_weights;
     for (const auto& spec : sub.weights) sub_weights.set(spec.name, weights.get(spec.name));
     st.exe = target.compile(sub, sub_weights, options);
+    if (&target == &fallback) {  // the fallback may say which backend it chose
+      const auto info = st.exe->info();
+      if (auto it = info.find(kHostBackendInfoKey); it != info.end() && it->second != st.backend) {
+        st.backend = it->second;
+        st.name = graph.name + "/partition" + std::to_string(p) + ":" + st.backend;
+      }
+    }
     st.inputs = sub.inputs;
     st.outputs = sub.outputs;
     stages.push_back(std::move(st));

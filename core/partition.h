@@ -42,6 +42,11 @@ PartitionPlan plan_partitions(const Graph& graph, const Backend& backend, const 
 // tensors it produces that are read outside it or are graph outputs; weights are those it uses.
 Graph extract_subgraph(const Graph& graph, const Partition& part, const std::string& name);
 
+// An executable a fallback compiled may name, under this info key, the backend that
+// actually runs it (a fallback that chooses between backends: bench/host_fallback.h);
+// the host-stage text and the stage names use it.
+inline constexpr const char* kHostBackendInfoKey = "host.backend";
+
 // Compiles `graph` for `backend`, delegating unsupported nodes to `fallback` (normally the
 // reference backend). The returned executable runs all partitions in order.
 std::unique_ptr<Executable> compile_partitioned(const Graph& graph, const Weights& weights, const Backend& backend,

@@ -25,13 +25,14 @@ FpgaExecutable::FpgaExecutable(const Graph& graph, const Weights& weights, const
   compile_info_["fpga.mode"] = "C simulation: bit-accurate datapath on the host; time and power from the cycle and power models";
   compile_info_["fpga.formats"] =
       "activations/accumulators Q32.10, linear+gate weights Q16.2, qkv/proj bias Q16.7, other bias+LayerNorm Q16.5, "
-      "patch weights Q16.0, pixels UQ8.0; truncate (floor), saturate";
+      "patch weights Q16.0, pixels UQ8.0; datapath truncates (AP_TRN) and wraps (AP_WRAP), as the design's ap_fixed "
+      "defaults; host-side weight and input conversion floors and saturates (counted)";
   // Where this datapath is not yet bit for bit Edge-MoE's (docs/fpga-model.md), said in the record.
   compile_info_["fpga.formats.differences"] =
-      "saturates on overflow where the design's ap_fixed types wrap (AP_WRAP, their default); table exp where the design "
-      "calls hls::exp; attention scale applied after the whole dot product where the design scales each beat";
+      "hls::exp and hls::sqrt modelled as correctly truncated functions on Q32.10 (not Vitis HLS's own implementations); "
+      "host-side weight and input conversion clamps";
   compile_info_["fpga.datapath"] = "linear 16x16 MAC/cycle, attention 4 lanes x 8-value beats, single-pass softmax, GELU ROM 177 pts";
-  compile_info_["fpga.sim.mac_path"] = hw::mac_block_vectorized() ? "avx2+fma (exact integer doubles)" : "portable (exact integer doubles)";
+  compile_info_["fpga.sim.mac_path"] = hw::mac_block_vectorized() ? "avx2 (exact integer doubles)" : "portable (exact integer doubles)";
   compile_info_["fpga.weights.converted"] = std::to_string(program_.weight_values);
   compile_info_["fpga.weights.saturated"] = std::to_string(program_.weight_saturated);
   if (!program_.first_saturated.empty()) compile_info_["fpga.weights.first_saturated"] = program_.first_saturated;
@@ -45,7 +46,14 @@ std::vector<Tensor> FpgaExecutable::run(std::span<const Tensor> inputs) {
 
   std::vector<StepTime> times;
   times.reserve(program_.steps.size());
-  for (const auto& step : program_.steps) times.push_back(step_time(model_, step->node(), step->unit(), step->run(program_.memory)));
+  wraps_ = 0;
+  first_wrap_.clear();
+  for (const auto& step : program_.steps) {
+    StepReport rep = step->run(program_.memory);
+    if (rep.stats.wraps > 0 && first_wrap_.empty()) first_wrap_ = step->node();
+    wraps_ += rep.stats.wraps;
+    times.push_back(step_time(model_, step->node(), step->unit(), rep));
+  }
   cycles_ = make_report(model_, std::move(times));
   transfer_bytes_ = count_transfer_bytes();
   ran_ = true;
@@ -133,6 +141,10 @@ std::map<std::string, std::string> FpgaExecutable::info() const {
         : pixels ? "8-bit pixels (normalisation folded into the patch-embedding weights)"
                  : "Q32.10 activations (the image is not 8-bit levels under fpga.pixel_mean/std)";
     m["fpga.last_run.input_saturated"] = std::to_string(input_saturated_);
+    // Results the datapath's fm_t arithmetic wrapped (AP_WRAP, as the design): a non-zero
+    // count means a value left ±512 and came back with its sign flipped.
+    m["fpga.last_run.fixed.wraps"] = std::to_string(wraps_);
+    if (!first_wrap_.empty()) m["fpga.last_run.fixed.first_wrap"] = first_wrap_;
     m["fpga.last_run.cycles"] = std::to_string(static_cast<std::int64_t>(cycles_.total_cycles));
     for (const UnitTotal& u : cycles_.by_unit())
       m["fpga.last_run.cycles." + std::string(unit_name(u.unit))] = std::to_string(static_cast<std::int64_t>(u.cycles));

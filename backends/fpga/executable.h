@@ -59,6 +59,8 @@ class FpgaExecutable final : public Executable {
   bool ran_ = false;
   CycleReport cycles_;
   std::int64_t input_saturated_ = 0;
+  std::int64_t wraps_ = 0;   // results the datapath wrapped in the last run
+  std::string first_wrap_;   // the node of the first step that wrapped one
   std::int64_t transfer_bytes_ = 0;
 
   std::int64_t count_transfer_bytes() const;

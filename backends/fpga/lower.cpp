@@ -335,8 +335,10 @@ std::int64_t stage_input(Program& program, std::size_t input, const Tensor& valu
   const auto v = f.data<float>();
   std::int64_t saturated = 0;
   for (std::size_t i = 0; i < v.size(); ++i) {
-    saturated += act_t::saturates(v[i]);
-    b.data[i] = act_t::from_double(v[i]);
+    // The host's conversion clamps (the datapath's own type would wrap): counted.
+    const bool clamp = act_t::saturates(v[i]);
+    saturated += clamp;
+    b.data[i] = !clamp ? act_t::from_double(v[i]) : v[i] > 0 ? act_t::max() : act_t::min();
   }
   // Pixel inputs: recover each value's 8-bit level; valid only if the workload's own float
   // expression (level/255 − mean)/std reproduces every value exactly.

@@ -116,13 +116,51 @@ TEST(AttentionLane, FastPathsEqualTheScalarDefinitions) {
     };
     for (auto* vec : {&q, &k, &v, &o})
       for (auto& x : *vec) x = draw();
-    EXPECT_EQ(lane_dot(q.data(), k.data(), 64), lane_dot_scalar(q.data(), k.data(), 64));
+    const act_t scale = attention_scale(64);
+    std::int64_t w1 = 0, w2 = 0;
+    EXPECT_EQ(lane_dot(q.data(), k.data(), 64, scale, w1), lane_dot_scalar(q.data(), k.data(), 64, scale, w2));
+    EXPECT_EQ(w1, w2) << "round " << round;
     const act_t p = round % 3 == 0 ? draw() : act_t::from_raw(static_cast<std::int64_t>(r.next_u64() % ((1u << 22) + 1)));
     auto o2 = o;
-    lane_axpy(p, v.data(), o.data(), 64);
-    lane_axpy_scalar(p, v.data(), o2.data(), 64);
+    lane_axpy(p, v.data(), o.data(), 64, w1);
+    lane_axpy_scalar(p, v.data(), o2.data(), 64, w2);
     EXPECT_EQ(o, o2) << "round " << round;
+    EXPECT_EQ(w1, w2) << "round " << round;
+    if (extreme) {
+      EXPECT_GT(w1, 0);  // ±512 values overflow somewhere
+    }
   }
+}
+
+// Edge-MoE multiplies each 8-value beat of q·k by attn_scale before adding it to the score
+// (`attn_addend *= attn_scale; attn_blocks[..] += attn_addend`), so each beat is truncated on
+// its own. Two beats of 7·2^−22 each: per beat ⌊7/8⌋ + ⌊7/8⌋ = 0; scaled at the end, ⌊14/8⌋ = 1.
+TEST(AttentionLane, ScalesEachBeatAsTheDesign) {
+  std::vector<act_t> q(16), k(16);
+  q[0] = q[8] = act_t::one();
+  k[0] = k[8] = act_t::from_raw(7);
+  const act_t scale = attention_scale(64);
+  ASSERT_EQ(scale.to_double(), 0.125);  // the design's attn_scale
+  std::int64_t wraps = 0;
+  EXPECT_EQ(lane_dot(q.data(), k.data(), 16, scale, wraps).raw(), 0);
+  EXPECT_EQ(lane_dot_scalar(q.data(), k.data(), 16, scale, wraps).raw(), 0);
+  EXPECT_EQ(wraps, 0);
+  // A score below zero truncates toward −∞ in each beat: −7/8 → −1 per beat.
+  k[0] = k[8] = act_t::from_raw(-7);
+  EXPECT_EQ(lane_dot(q.data(), k.data(), 16, scale, wraps).raw(), -2);
+  // Each product is truncated to 22 fractional bits before the beat sums them:
+  // 8 products of 2^−23 are 0 each, where an exact beat sum would give 2^−20.
+  std::vector<act_t> q8(8, act_t::from_raw(1 << 21)), k8(8, act_t::from_raw(1));  // 0.5 · 2^−22
+  EXPECT_EQ(lane_dot(q8.data(), k8.data(), 8, act_t::one(), wraps).raw(), 0);
+}
+
+// A beat whose sum leaves ±512 wraps (AP_WRAP) and is counted.
+TEST(AttentionLane, ABeatBeyondTheRangeWrapsAndIsCounted) {
+  std::vector<act_t> q(8, act_t::from_double(16.0)), k(8, act_t::from_double(4.5));  // 8 · 72 = 576
+  std::int64_t wraps = 0;
+  const act_t got = lane_dot(q.data(), k.data(), 8, act_t::one(), wraps);
+  EXPECT_EQ(got.to_double(), 576.0 - 1024.0);
+  EXPECT_EQ(wraps, 1);
 }
 
 TEST(AttentionUnit, AgreesWithFloatAttentionOnTheSameValues) {

@@ -331,8 +331,11 @@ TEST(FpgaBackend, TransfersAreTheBoundaryBytesAtTheBoardsDdrRate) {
     const double joules = pe.joules + 3.5 * dt.transfer_ns * 1e-9 + 160e-12 * 24576;
     EXPECT_NEAR(*exe->last_modeled_watts() * dt.ns * 1e-9, joules, 1e-12);
     EXPECT_NE(exe->info().at("fpga.last_run.transfer_bytes"), "0");
-    // The record says where the datapath is not yet the design's, bit for bit.
-    EXPECT_NE(exe->info().at("fpga.formats.differences").find("AP_WRAP"), std::string::npos);
+    // The record says where the datapath is not yet the design's, bit for bit, and how many
+    // results wrapped.
+    EXPECT_NE(exe->info().at("fpga.formats.differences").find("hls::exp"), std::string::npos);
+    EXPECT_NE(exe->info().at("fpga.formats").find("AP_WRAP"), std::string::npos);
+    EXPECT_EQ(exe->info().at("fpga.last_run.fixed.wraps"), "0");
   }
   CompileOptions bad;
   bad.extra["fpga.transfer_gbps"] = "0";

@@ -47,6 +47,25 @@ TEST(Fixed, OverflowSaturatesOrWraps) {
   EXPECT_EQ(pixel_t::from_double(1.0).raw(), 255);
 }
 
+// The datapath's fm_t is a plain ap_fixed<32,10> in Edge-MoE (include/datatypes.hpp), so it
+// takes the defaults AP_TRN and AP_WRAP: 511.5 + 1 is −511.5, not 511.99… (saturation).
+TEST(Fixed, ActivationsTruncateAndWrapAsTheDesignsFmT) {
+  static_assert(act_t::quant == Quant::trn && act_t::overflow == Overflow::wrap);
+  const act_t a = act_t::from_double(511.5);
+  EXPECT_EQ(act_t::quantize(a + act_t::one()).to_double(), -511.5);
+  EXPECT_EQ(act_t::quantize(act_t::min() - act_t::one()).to_double(), 511.0);
+  std::int64_t wraps = 0;
+  EXPECT_EQ(act_t::quantize(a + act_t::one(), wraps).to_double(), -511.5);
+  EXPECT_EQ(act_t::quantize(a + a, wraps).to_double(), 1023.0 - 1024.0);
+  EXPECT_EQ(act_t::quantize(a - act_t::one(), wraps).to_double(), 510.5);  // in range: not counted
+  EXPECT_EQ(wraps, 2);
+  const auto big = act_t::max() * act_t::max();  // 2^62-ish: fits the intermediate, wraps on assignment
+  EXPECT_EQ(act_t::quantize(big).raw(), act_t::fit_raw(big.raw >> 22, wraps).raw());
+  // Truncation toward −∞ (AP_TRN), not rounding: −1.5·2^−22 → −2·2^−22, 0.75·2^−22 → 0.
+  EXPECT_EQ(act_t::quantize(Exact<23>{-3}).raw(), -2);
+  EXPECT_EQ(act_t::quantize(Exact<24>{3}).raw(), 0);
+}
+
 TEST(Fixed, WeightConversionIsFloorOfScaledValue) {
   // The example: the 16-bit, 2-integer-bit format is int16 = floor(w·2^14).
   for (double w : {0.1234567, -0.1234567, 1.5, -1.9999, 0.0})
@@ -59,12 +78,9 @@ TEST(Fixed, ProductsAndSumsAreExactUntilAssigned) {
   static_assert(decltype(p)::frac_bits == 44);
   EXPECT_EQ(p.to_double(), -1.625);
   EXPECT_EQ(act_t::quantize(p).to_double(), -1.625);
-  const auto big = act_t::max() * act_t::max();  // 2^62-ish: fits the intermediate
-  EXPECT_EQ(act_t::quantize(big), act_t::max());  // saturates on assignment
   const wt_linear_t w = wt_linear_t::from_raw(-3);
   EXPECT_EQ((act_t::from_raw(5) * w).raw, -15);
-  EXPECT_EQ(act_t::quantize(act_t::max() + act_t::one()), act_t::max());
-  EXPECT_EQ(act_t::quantize(act_t::min() - act_t::one()), act_t::min());
+  EXPECT_EQ(wt_bias_t::quantize(wt_bias_t::max() + wt_bias_t::from_double(1.0)), wt_bias_t::max());  // weights: AP_SAT
   EXPECT_EQ(wt_bias_t::from_double(1.0).widen<22>().raw, 1 << 22);
 }
 

@@ -1,11 +1,12 @@
 // Multi-head self-attention on the datapath, with Edge-MoE's attention reordering
 // (technique 1) and single-pass softmax (technique 2).
 //
-// Arithmetic (shared by both schedules below, so that they agree bit for bit):
-//   q·k over a head: per 8-value beat, each product q_j·k_j (exact, 44 fractional bits) is
-//       truncated to 32 fractional bits and the 8 are summed exactly; the beat sum is
-//       added into an act_t accumulator (truncated to 22 fractional bits, saturated);
-//   score = act_t(q·k · 1/√d)  (1/√d as act_t: for d = 64 exactly 1/8);
+// Arithmetic (shared by both schedules below, so that they agree bit for bit), Edge-MoE's
+// (src/attention.cpp), every fm_t assignment truncating and wrapping:
+//   score over a head: per 8-value beat, each product q_j·k_j truncated to act_t and summed
+//       into the beat; the beat times 1/√d into act_t (the design's `attn_addend *=
+//       attn_scale`, per beat); the scaled beats summed into the score
+//       (hw/attention_lane.h; 1/√d as act_t: for d = 64 exactly 1/8, the design's 0.125);
 //   per row, single-pass softmax statistics (1/S, m) in key order (hw/softmax_unit.h);
 //   A·V: p = e^(s−m)·(1/S); out_d ← act_t(out_d + p·v_d), key by key in key order.
 //
@@ -55,8 +56,10 @@ struct PortDemand {
 
 // q·k over a head, beat by beat into an act_t accumulator, and o ← o + p·v over a head:
 // what one lane does in a key step (hw/attention_lane.h has the arithmetic).
-inline act_t dot_head(const act_t* q, const act_t* k, int head_dim) { return lane_dot(q, k, head_dim); }
-inline void axpy_head(act_t p, const act_t* v, act_t* o, int head_dim) { lane_axpy(p, v, o, head_dim); }
+inline act_t dot_head(const act_t* q, const act_t* k, int head_dim, act_t scale, std::int64_t& wraps) {
+  return lane_dot(q, k, head_dim, scale, wraps);
+}
+inline void axpy_head(act_t p, const act_t* v, act_t* o, int head_dim, std::int64_t& wraps) { lane_axpy(p, v, o, head_dim, wraps); }
 
 // 1/√d in act_t (round to nearest).
 inline act_t attention_scale(int head_dim) {
@@ -79,13 +82,13 @@ inline void attention_plain(const AttentionShape& s, ConstActRows qkv, ActRows o
   check_attention_shape(s, qkv, out, scores, stats);
   const int T = s.tokens, d = s.head_dim, D = s.dim();
   const act_t scale = attention_scale(d);
+  std::int64_t wraps = 0;
   for (int h = 0; h < s.heads; ++h) {
     act_t* sc = scores.data() + static_cast<std::ptrdiff_t>(h) * T * T;
     for (int r = 0; r < T; ++r) {
       OnePassSoftmax sm;
       for (int k = 0; k < T; ++k) {
-        const act_t acc = dot_head(qkv.row(r) + h * d, qkv.row(k) + D + h * d, d);
-        const act_t score = act_t::quantize(acc * scale);
+        const act_t score = dot_head(qkv.row(r) + h * d, qkv.row(k) + D + h * d, d, scale, wraps);
         sc[r * T + k] = score;
         sm.push(score);
       }
@@ -95,7 +98,8 @@ inline void attention_plain(const AttentionShape& s, ConstActRows qkv, ActRows o
       act_t* o = out.row(r) + h * d;
       std::fill_n(o, d, act_t());
       for (int k = 0; k < T; ++k)
-        axpy_head(softmax_prob(sc[r * T + k], stats[static_cast<std::size_t>(h * T + r)]), qkv.row(k) + 2 * D + h * d, o, d);
+        axpy_head(softmax_prob(sc[r * T + k], stats[static_cast<std::size_t>(h * T + r)], wraps), qkv.row(k) + 2 * D + h * d, o, d,
+                  wraps);
     }
   }
 }
@@ -158,13 +162,16 @@ UnitStats attention_unit(const AttentionShape& s, ConstActRows qkv, ActRows out,
             ++query_lanes;
             u.act_read_bytes += d * value_bytes;
           }
-          const act_t score = act_t::quantize(dot_head(q.data(), line[static_cast<std::size_t>(k % P)].data(), d) * scale);
+          const act_t score = dot_head(q.data(), line[static_cast<std::size_t>(k % P)].data(), d, scale, u.wraps);
           sc[row * T + k] = score;
           u.act_write_bytes += value_bytes;
           u.macs += d;
           sm[static_cast<std::size_t>(j)].push(score);
           ++pd.pairs;
-          if (k == T - 1) st[row] = sm[static_cast<std::size_t>(j)].finish();
+          if (k == T - 1) {
+            st[row] = sm[static_cast<std::size_t>(j)].finish();
+            u.wraps += sm[static_cast<std::size_t>(j)].wraps();
+          }
         }
         count_step(step, query_lanes);
       }
@@ -185,7 +192,7 @@ UnitStats attention_unit(const AttentionShape& s, ConstActRows qkv, ActRows out,
           if (row >= T || k < 0 || k >= T) continue;
           auto& o = o_reg[static_cast<std::size_t>(j)];
           if (k == 0) std::fill_n(o.begin(), d, act_t());
-          axpy_head(softmax_prob(sc[row * T + k], st[row]), line[static_cast<std::size_t>(k % P)].data(), o.data(), d);
+          axpy_head(softmax_prob(sc[row * T + k], st[row], u.wraps), line[static_cast<std::size_t>(k % P)].data(), o.data(), d, u.wraps);
           u.act_read_bytes += value_bytes;  // the pair's score
           u.macs += d;
           if (k == T - 1) {

@@ -90,6 +90,22 @@ class Fixed {
   static constexpr Fixed quantize(Fixed<W2, I2, S2, Q2, O2> v) {
     return quantize(v.exact());
   }
+  // The same, adding 1 to `overflows` when the quantised value did not fit (so that the
+  // C simulation reports each wrap or clamp instead of hiding it).
+  template <int F>
+  static constexpr Fixed quantize(Exact<F> v, std::int64_t& overflows) {
+    const std::int64_t q = detail::shift_quantize<Q>(v.raw, F - frac_bits);
+    overflows += (q > raw_max || q < raw_min) ? 1 : 0;
+    return Fixed(fit(q));
+  }
+  // A raw value that may lie outside the range, fitted with this type's overflow mode and
+  // counted in `overflows` when it did not fit.
+  static constexpr Fixed fit_raw(std::int64_t raw, std::int64_t& overflows) {
+    overflows += (raw > raw_max || raw < raw_min) ? 1 : 0;
+    return Fixed(fit(raw));
+  }
+  // The raw value `raw` becomes under this type's overflow mode (uncounted).
+  static constexpr std::int64_t fitted(std::int64_t raw) { return fit(raw); }
 
   // 2^F as a double (exact).
   static constexpr double scale = static_cast<double>(std::int64_t{1} << (W - I));

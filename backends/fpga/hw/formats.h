@@ -9,18 +9,20 @@
 //   patch-embedding weights                      Fixed<16,0>   ±0.5            2^−16
 //   pixels (image scaled to [0, 1))              UFixed<8,0>   [0, 1)          2^−8
 //
-// Modes: every format truncates (floor, AP_TRN: what ap_fixed does by default, and what
-// the weight conversion int16 = floor(w·2^F) is) and saturates (AP_SAT): a value beyond
-// the range clamps instead of wrapping, which costs a comparator per adder output and
-// turns a rare overflow into a small error instead of a sign flip. The C simulation and
-// the weight converter count saturations so that they are reported, never silent.
+// Modes: the design declares every format as a plain ap_fixed<W,I>, so each takes
+// ap_fixed's defaults: AP_TRN (quantisation truncates toward −∞: floor) and AP_WRAP (an
+// overflow keeps the low W bits, two's complement: +512 becomes −512). The C simulation
+// does the same, and counts each wrap of a unit's result (UnitStats::wraps, reported as
+// fpga.last_run.fixed.wraps) so that a wrap that corrupts a result is seen, not silent.
+// The host-side conversions (weights, and a run's f32 input) are not the datapath: they
+// floor and saturate, and count every clamp (weight_convert.h, lower.h).
 #pragma once
 
 #include "backends/fpga/hw/fixed.h"
 
 namespace eb::fpga::hw {
 
-using act_t = Fixed<32, 10>;            // feature maps, scores, probabilities, accumulators
+using act_t = Fixed<32, 10, true, Quant::trn, Overflow::wrap>;  // fm_t: feature maps, scores, probabilities, accumulators
 using wt_linear_t = Fixed<16, 2>;       // Q/K/V, projection, MLP, expert and gate weights
 using wt_attn_bias_t = Fixed<16, 7>;    // Q/K/V and projection biases
 using wt_bias_t = Fixed<16, 5>;         // MLP, expert and patch-embedding biases

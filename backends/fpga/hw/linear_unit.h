@@ -9,10 +9,12 @@
 //   * scale-and-accumulate: y[token] += score · out (an expert's output, weighted by the
 //     gate probability, added into the token's result), instead of a plain store.
 //
-// Arithmetic, per output o and 16-input block:
-//   tree = Σ_{i<16} x_i · w_{o,i}                exact (an adder tree as wide as needed)
-//   acc_o ← act_t(acc_o + tree)                   truncated to 22 fractional bits, saturated
-// starting from acc_o = bias_o (exact in act_t), then GELU / store / scale-accumulate.
+// Arithmetic, per output o and 16-input block, as Edge-MoE's compute_linear_on_stream:
+//   acc_o ← acc_o + Σ_{i<16} act_t(x_i · w_{o,i})   each product truncated to 22 fractional
+//                                                    bits; the accumulator wraps (AP_WRAP)
+// starting from acc_o = bias_o (exact in act_t), then GELU / store / scale-accumulate
+// (y ← act_t(y + act_t(score · out)), as the design's `block_out *= score; += dst`).
+// Each output whose exact value left Q32.10 is counted in UnitStats::wraps.
 //
 // Weights live on chip for the whole layer (the load stage below fills the buffer from
 // DDR; consecutive layers are double-buffered in hardware), tiled as the MAC array reads
@@ -133,7 +135,7 @@ UnitStats linear_unit(const LinearCall& call, const LinearWeights<WT>& wts, Cons
         args.x[static_cast<std::size_t>(k)] = xbuf[static_cast<std::size_t>(k)].data();
         args.acc_out[static_cast<std::size_t>(k)] = acc[static_cast<std::size_t>(k)].data();
       }
-      mac_block(args);  // PIPELINE II=1 over in blocks: one 16×16 step per cycle
+      s.wraps += mac_block(args);  // PIPELINE II=1 over in blocks: one 16×16 step per cycle
       s.cycles += static_cast<std::int64_t>(nrows) * in_blocks;  // one iteration per (row, in block)
       s.macs += static_cast<std::int64_t>(nrows) * in_blocks * kLinearIn * kLinearOut;
 
@@ -146,7 +148,8 @@ UnitStats linear_unit(const LinearCall& call, const LinearWeights<WT>& wts, Cons
         if (accumulate) {
           const act_t score = scores[static_cast<std::size_t>(r)];
           for (int o = 0; o < n; ++o)  // UNROLL
-            dst[o] = act_t::quantize(dst[o].exact() + act_t::quantize(score * act_t::from_raw(a[static_cast<std::size_t>(o)])).exact());
+            dst[o] = act_t::quantize(dst[o].exact() + act_t::quantize(score * act_t::from_raw(a[static_cast<std::size_t>(o)]), s.wraps).exact(),
+                                     s.wraps);
         } else {
           for (int o = 0; o < n; ++o) {  // UNROLL
             const act_t v = act_t::from_raw(a[static_cast<std::size_t>(o)]);

@@ -1,43 +1,42 @@
-// Scalar function units of the datapath, in integer arithmetic only so that the C
-// simulation is bit-exact on any host: the exponential of a non-positive argument (for
-// softmax), the reciprocal (1/S of softmax, 1/σ of LayerNorm), the integer square root,
-// and GELU. Each is a small pipelined circuit in hardware (a ROM, a multiplier, a shifter;
-// an iterative divider / square root used once per row, off the critical path).
+// Scalar function units of the datapath: the exponential (softmax), the reciprocal (1/S of
+// softmax, 1/σ of LayerNorm), the integer square root, and GELU. Each is a small
+// pipelined circuit in hardware (a ROM, a multiplier, a shifter; an iterative divider /
+// square root used once per row, off the critical path).
 #pragma once
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 
-#include "backends/fpga/hw/exp_rom.h"
 #include "backends/fpga/hw/formats.h"
 #include "backends/fpga/hw/gelu_rom.h"
 
 namespace eb::fpga::hw {
 
-// log2(e) in Q2.30, round to nearest.
-inline constexpr std::int64_t kLog2eQ30 = 1549082005;
-
-// e^x for x ≤ 0 (a positive x is treated as 0), result in (0, 1] as act_t.
-//   t = x·log2(e) (floor to 22 fractional bits) = n + f with integer n ≤ 0, f ∈ [0, 1);
-//   2^f from a 257-entry ROM of 2^(i/256) with linear interpolation on the low 14 bits;
-//   then shifted right by −n. Relative error ≤ 2·10⁻⁶ (interpolation) plus 2^−22 absolute.
-constexpr act_t exp_nonpositive(act_t x) {
-  const std::int64_t xr = x.raw() > 0 ? 0 : x.raw();
-  const std::int64_t t = (xr * kLog2eQ30) >> 30;     // 22 fractional bits, ≤ 0
-  const std::int64_t n = t >> 22;                     // floor: integer part, ≤ 0
-  const std::int64_t f = t - n * (std::int64_t{1} << 22);  // [0, 2^22)
-  const auto idx = static_cast<std::size_t>(f >> 14);      // 8 bits
-  const std::int64_t rem = f & ((std::int64_t{1} << 14) - 1);
-  const std::int64_t lo = kExp2Rom[idx], hi = kExp2Rom[idx + 1];
-  const std::int64_t pow2f = lo + (((hi - lo) * rem) >> 14);  // Q2.30 in [1, 2]
-  const std::int64_t shift = 8 - n;                           // Q.30 → Q.22, then · 2^n
-  return act_t::from_raw(shift >= 62 ? 0 : pow2f >> shift);
+// e^x as the design computes it: `hls::exp` on its fm_t argument, result in fm_t. Vitis
+// HLS's fixed-point exp (hls_exp_apfixed.h: range reduction, tables and a polynomial)
+// ships with Vitis HLS under Xilinx's licence and is not reproduced here, so this is e^x
+// evaluated in double (glibc's exp: error below 1 ulp, ~1e−16 relative) and truncated to
+// 22 fractional bits (AP_TRN) — the correctly truncated result (an exp accurate to within
+// 1 ulp of fm_t may differ from it by one step of 2^−22). A
+// result beyond fm_t's range (x > ln 512 ≈ 6.24: never a softmax argument, which is ≤ 0
+// by construction) is clamped to the maximum and counted in `overflows`.
+inline act_t exp_unit(act_t x, std::int64_t& overflows) {
+  const double scaled = std::floor(std::ldexp(std::exp(x.to_double()), act_t::frac_bits));
+  if (scaled > static_cast<double>(act_t::raw_max)) {
+    ++overflows;
+    return act_t::max();
+  }
+  return act_t::from_raw(static_cast<std::int64_t>(scaled));
 }
 
-// 1/v for v > 0 as act_t: floor(2^44 / raw) (a value below 2^−9 saturates at 512).
+// 1/v for v > 0 as act_t: floor(2^44 / raw) (hls::recip's quotient truncated). A value
+// below 2^−9 has no reciprocal in range: it is clamped to 512 (softmax, its caller, has
+// S ≥ 1; what hls::recip does there is not reproduced).
 constexpr act_t reciprocal(act_t v) {
   if (v.raw() <= 0) return act_t::max();
-  return act_t::from_raw((std::int64_t{1} << 44) / v.raw());
+  const std::int64_t q = (std::int64_t{1} << 44) / v.raw();
+  return q > act_t::raw_max ? act_t::max() : act_t::from_raw(q);
 }
 
 // floor(√v) of a non-negative 64-bit integer, bit by bit (what a non-restoring square

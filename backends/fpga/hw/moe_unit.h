@@ -11,7 +11,7 @@
 //
 // Processing token by token (load the two chosen experts' weights for every token) gives
 // the same bits — every output row receives the same truncated products, and additions of
-// act_t values are exact barring saturation — but loads up to 2·T experts per layer
+// act_t values are exact barring overflow — but loads up to 2·T experts per layer
 // instead of at most 16: `moe_token_by_token` is that oracle.
 #pragma once
 
@@ -97,11 +97,12 @@ struct TokenRoute {
   std::array<act_t, kMaxTopK> score{};
 };
 
-// Top-k on one token's logits with single-pass softmax probabilities.
-inline TokenRoute route_token(std::span<const act_t> logits, const MoeConfig& c) {
+// Top-k on one token's logits with single-pass softmax probabilities, each e^(s−m) / S by
+// division as the design's gate does. `wraps` counts results that wrapped.
+inline TokenRoute route_token(std::span<const act_t> logits, const MoeConfig& c, std::int64_t& wraps) {
   OnePassSoftmax sm;
   for (act_t l : logits) sm.push(l);
-  const SoftmaxStats st = sm.finish();
+  wraps += sm.wraps();
   TokenRoute tr;
   std::array<bool, kMaxExperts> taken{};
   for (int r = 0; r < c.top_k; ++r) {  // k passes of a 16-way comparator
@@ -110,13 +111,13 @@ inline TokenRoute route_token(std::span<const act_t> logits, const MoeConfig& c)
       if (!taken[static_cast<std::size_t>(e)] && (best < 0 || logits[static_cast<std::size_t>(e)] > logits[static_cast<std::size_t>(best)])) best = e;
     taken[static_cast<std::size_t>(best)] = true;
     tr.expert[static_cast<std::size_t>(r)] = best;
-    tr.score[static_cast<std::size_t>(r)] = softmax_prob(logits[static_cast<std::size_t>(best)], st);
+    tr.score[static_cast<std::size_t>(r)] = softmax_prob_div(logits[static_cast<std::size_t>(best)], sm.max(), sm.sum(), wraps);
   }
   if (c.renormalize) {
     act_t sum;
-    for (int r = 0; r < c.top_k; ++r) sum = act_t::quantize(sum + tr.score[static_cast<std::size_t>(r)]);
+    for (int r = 0; r < c.top_k; ++r) sum = act_t::quantize(sum + tr.score[static_cast<std::size_t>(r)], wraps);
     const act_t inv = reciprocal(sum);
-    for (int r = 0; r < c.top_k; ++r) tr.score[static_cast<std::size_t>(r)] = act_t::quantize(tr.score[static_cast<std::size_t>(r)] * inv);
+    for (int r = 0; r < c.top_k; ++r) tr.score[static_cast<std::size_t>(r)] = act_t::quantize(tr.score[static_cast<std::size_t>(r)] * inv, wraps);
   }
   return tr;
 }
@@ -148,7 +149,7 @@ inline MoeStats moe_unit(const MoeConfig& c, const MoeWeights& w, ConstActRows x
   ms.gate = linear_unit(LinearCall{T, OutAct::none, LinearStore::store}, w.gate, x, {}, logits);
   queues.clear();
   for (int t = 0; t < T; ++t) {  // PIPELINE: one token per E/8 cycles through softmax and top-k
-    const TokenRoute tr = route_token({logits.row(t), static_cast<std::size_t>(c.experts)}, c);
+    const TokenRoute tr = route_token({logits.row(t), static_cast<std::size_t>(c.experts)}, c, ms.gate.wraps);
     ms.gate.cycles += ceil_div(c.experts, kBeatValues);
     for (int r = 0; r < c.top_k; ++r) {
       queues.push(tr.expert[static_cast<std::size_t>(r)], t, tr.score[static_cast<std::size_t>(r)]);
@@ -190,7 +191,7 @@ inline MoeStats moe_token_by_token(const MoeConfig& c, const MoeWeights& w, Cons
     const ConstActRows xt{x.data.subspan(static_cast<std::size_t>(t) * static_cast<std::size_t>(x.pitch)), 1, x.cols, x.pitch};
     const ActRows yt{y.data.subspan(static_cast<std::size_t>(t) * static_cast<std::size_t>(y.pitch)), 1, y.cols, y.pitch};
     ms.gate += linear_unit(LinearCall{1, OutAct::none, LinearStore::store}, w.gate, xt, {}, logits);
-    const TokenRoute tr = route_token({logits.row(0), static_cast<std::size_t>(c.experts)}, c);
+    const TokenRoute tr = route_token({logits.row(0), static_cast<std::size_t>(c.experts)}, c, ms.gate.wraps);
     std::fill_n(yt.row(0), y.cols, act_t());
     std::array<int, kMaxTopK> order = tr.expert;  // expert index order, as the reordered unit adds them
     std::array<act_t, kMaxTopK> score = tr.score;

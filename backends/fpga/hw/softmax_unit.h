@@ -8,6 +8,7 @@
 // here too as the oracle: the two differ only by the rounding of the rescaling products.
 #pragma once
 
+#include <cstdint>
 #include <span>
 
 #include "backends/fpga/hw/formats.h"
@@ -21,7 +22,12 @@ struct SoftmaxStats {
   friend bool operator==(const SoftmaxStats&, const SoftmaxStats&) = default;
 };
 
-// The per-row state: two registers and one exponential unit.
+// The per-row state: two registers and one exponential unit. As Edge-MoE's finalize_attn
+// and update_softmax_info: the difference of the bias and the new score into fm_t, then
+// hls::exp (hw/math_units.h), each assignment truncating and wrapping. The design starts
+// from (S, m) = (0, the most negative fm_t), so its first step multiplies S = 0 by an
+// exponential of a wrapped argument; the result is (1, s) either way, which is where this
+// class starts, without counting that harmless wrap.
 class OnePassSoftmax {
  public:
   void push(act_t s) {
@@ -30,24 +36,37 @@ class OnePassSoftmax {
       sum_ = act_t::one();
       started_ = true;
     } else if (s > max_) {
-      const act_t rescale = exp_nonpositive(act_t::quantize(max_ - s));
-      sum_ = act_t::quantize(act_t::quantize(sum_ * rescale).exact() + act_t::one().exact());
+      const act_t rescale = exp_unit(act_t::quantize(max_ - s, wraps_), wraps_);
+      sum_ = act_t::quantize(act_t::quantize(sum_ * rescale, wraps_).exact() + act_t::one().exact(), wraps_);
       max_ = s;
     } else {
-      sum_ = act_t::quantize(sum_ + exp_nonpositive(act_t::quantize(s - max_)));
+      sum_ = act_t::quantize(sum_ + exp_unit(act_t::quantize(s - max_, wraps_), wraps_), wraps_);
     }
   }
   SoftmaxStats finish() const { return {reciprocal(sum_), max_}; }
+  act_t sum() const { return sum_; }
+  act_t max() const { return max_; }
+  std::int64_t wraps() const { return wraps_; }
 
  private:
   act_t max_;
   act_t sum_;
   bool started_ = false;
+  std::int64_t wraps_ = 0;
 };
 
-// The probability of score s in a row with statistics st: e^(s−m)·(1/S), truncated.
-constexpr act_t softmax_prob(act_t s, SoftmaxStats st) {
-  return act_t::quantize(exp_nonpositive(act_t::quantize(s - st.max)) * st.inv_sum);
+// The probability of score s in a row with statistics st, as the attention's A·V pass
+// forms it: act_t(hls::exp(act_t(s − m)) · (1/S)).
+inline act_t softmax_prob(act_t s, SoftmaxStats st, std::int64_t& wraps) {
+  return act_t::quantize(exp_unit(act_t::quantize(s - st.max, wraps), wraps) * st.inv_sum, wraps);
+}
+
+// The probability as the MoE gate forms it (finalize_topk_scores_softmax): a division,
+// hls::exp(act_t(s − m)) / S, whose quotient keeps 22 fractional bits (truncated).
+inline act_t softmax_prob_div(act_t s, act_t max, act_t sum, std::int64_t& wraps) {
+  const act_t e = exp_unit(act_t::quantize(s - max, wraps), wraps);
+  if (sum.raw() <= 0) return act_t::max();
+  return act_t::fit_raw((e.raw() * (std::int64_t{1} << act_t::frac_bits)) / sum.raw(), wraps);
 }
 
 // The oracle: maximum first, then the sum of e^(s−m), in the same arithmetic.
@@ -55,7 +74,8 @@ inline SoftmaxStats two_pass_softmax_stats(std::span<const act_t> scores) {
   act_t m = scores.empty() ? act_t() : scores[0];
   for (act_t s : scores) m = s > m ? s : m;
   act_t sum;
-  for (act_t s : scores) sum = act_t::quantize(sum + exp_nonpositive(act_t::quantize(s - m)));
+  std::int64_t wraps = 0;
+  for (act_t s : scores) sum = act_t::quantize(sum + exp_unit(act_t::quantize(s - m), wraps));
   return {reciprocal(sum), m};
 }
 

@@ -13,6 +13,7 @@ struct UnitStats {
   std::int64_t act_read_bytes = 0;   // DDR → chip on the activation ports
   std::int64_t act_write_bytes = 0;  // chip → DDR on the activation ports
   std::int64_t macs = 0;             // multiply-accumulates done (padding included)
+  std::int64_t wraps = 0;            // results that overflowed their format and wrapped (AP_WRAP)
 
   UnitStats& operator+=(const UnitStats& o) {
     cycles += o.cycles;
@@ -21,6 +22,7 @@ struct UnitStats {
     act_read_bytes += o.act_read_bytes;
     act_write_bytes += o.act_write_bytes;
     macs += o.macs;
+    wraps += o.wraps;
     return *this;
   }
   friend bool operator==(const UnitStats&, const UnitStats&) = default;
