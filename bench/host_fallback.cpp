@@ -49,6 +49,7 @@ class HostFallback final : public Backend {
   // The cpu backend's executable for the whole graph at fp32, or null when it cannot take it.
   std::unique_ptr<Executable> try_cpu(const Graph& graph, const Weights& weights, const CompileOptions& options) const {
     if (!cpu_ || (options.precision != Precision::fp32 && options.precision != Precision::fixed)) return nullptr;
+    if (!cpu_->probe().available) return nullptr;
     CompileOptions fp32;
     fp32.precision = Precision::fp32;
     fp32.threads = options.threads;
@@ -71,9 +72,10 @@ class HostFallback final : public Backend {
 }  // namespace
 
 std::shared_ptr<const Backend> make_host_fallback(const BackendRegistry& backends) {
-  const Backend* cpu = backends.find("cpu");
-  if (cpu && !cpu->probe().available) cpu = nullptr;
-  return std::make_shared<HostFallback>(cpu, backends.reference());
+  // The cpu backend is probed only when a fallback partition is compiled: probing starts
+  // its thread pool, which a run without fallback partitions should not pay for (nor
+  // meet its failures: the OpenMP runtime's start-up writes a shared-memory file).
+  return std::make_shared<HostFallback>(backends.find("cpu"), backends.reference());
 }
 
 }  // namespace eb::bench
