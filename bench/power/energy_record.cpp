@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
-#include <thread>
 
 #include <fmt/format.h>
 
@@ -83,12 +82,6 @@ IdleBaseline idle_baseline(const PowerTrace& idle_trace) {
     out.sources.push_back(std::move(b));
   }
   return out;
-}
-
-IdleBaseline measure_idle_baseline(PowerSampler& sampler, std::chrono::nanoseconds duration) {
-  sampler.start(PowerPhase::idle);
-  std::this_thread::sleep_for(duration);
-  return idle_baseline(sampler.stop());
 }
 
 EnergyRecord make_energy_record(const PowerTrace& trace, EnergyWindow window, std::int64_t inferences,

@@ -3,7 +3,7 @@
 //
 //   gross  the energy the sources report over the window [t0, t1]
 //   idle   the idle baseline's mean power (measured on the same sources, with nothing
-//          running, by measure_idle_baseline) × the window's duration
+//          running: bench/job.cpp samples it, then idle_baseline) × the window's duration
 //   net    gross − idle: what running the workload added
 // Per source, and a total over the sources counted in the total (PowerSourceInfo::in_total).
 // The total is given only when every counted source could be integrated (a total missing
@@ -65,9 +65,6 @@ struct IdleBaseline {
 // idle window [start_ns, stop_ns] when its samples cover it, else over the span they cover.
 IdleBaseline idle_baseline(const PowerTrace& idle_trace);
 
-// Runs the sampler for `duration` in the idle phase (this thread sleeps meanwhile) and
-// returns the baseline. Throws what PowerSampler::start throws.
-IdleBaseline measure_idle_baseline(PowerSampler& sampler, std::chrono::nanoseconds duration);
 
 struct SourceEnergy {
   std::string name;

@@ -9,6 +9,7 @@
 #include "backends/fpga/hw/attention_unit.h"
 #include "core/reference/kernels.h"
 #include "core/rng.h"
+#include "tests/fpga/oracles.h"
 #include "tests/fpga/test_util.h"
 
 namespace eb::fpga::hw {

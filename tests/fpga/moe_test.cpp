@@ -7,6 +7,7 @@
 
 #include "backends/fpga/hw/moe_unit.h"
 #include "core/reference/kernels.h"
+#include "tests/fpga/oracles.h"
 #include "tests/fpga/test_util.h"
 
 namespace eb::fpga::hw {

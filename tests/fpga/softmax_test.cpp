@@ -8,6 +8,7 @@
 
 #include "backends/fpga/hw/moe_unit.h"
 #include "backends/fpga/hw/softmax_unit.h"
+#include "tests/fpga/oracles.h"
 #include "tests/fpga/test_util.h"
 
 namespace eb::fpga::hw {

@@ -76,34 +76,6 @@ inline void check_attention_shape(const AttentionShape& s, ConstActRows qkv, Act
     throw std::invalid_argument("attention unit: buffer sizes do not match the shape");
 }
 
-// The oracle: one query row at a time, keys in order, the same arithmetic.
-inline void attention_plain(const AttentionShape& s, ConstActRows qkv, ActRows out, std::span<act_t> scores,
-                            std::span<SoftmaxStats> stats) {
-  check_attention_shape(s, qkv, out, scores, stats);
-  const int T = s.tokens, d = s.head_dim, D = s.dim();
-  const act_t scale = attention_scale(d);
-  std::int64_t wraps = 0;
-  for (int h = 0; h < s.heads; ++h) {
-    act_t* sc = scores.data() + static_cast<std::ptrdiff_t>(h) * T * T;
-    for (int r = 0; r < T; ++r) {
-      OnePassSoftmax sm;
-      for (int k = 0; k < T; ++k) {
-        const act_t score = dot_head(qkv.row(r) + h * d, qkv.row(k) + D + h * d, d, scale, wraps);
-        sc[r * T + k] = score;
-        sm.push(score);
-      }
-      stats[static_cast<std::size_t>(h * T + r)] = sm.finish();
-    }
-    for (int r = 0; r < T; ++r) {
-      act_t* o = out.row(r) + h * d;
-      std::fill_n(o, d, act_t());
-      for (int k = 0; k < T; ++k)
-        axpy_head(softmax_prob(sc[r * T + k], stats[static_cast<std::size_t>(h * T + r)], wraps), qkv.row(k) + 2 * D + h * d, o, d,
-                  wraps);
-    }
-  }
-}
-
 // The reordered unit with P lanes. `scores` [H][T][T] and `stats` [H][T] are its DDR
 // scratch buffers; `demand` (optional) receives the per-cycle memory demand.
 template <int P = kAttnParallel>

@@ -12,7 +12,7 @@
 // Processing token by token (load the two chosen experts' weights for every token) gives
 // the same bits — every output row receives the same truncated products, and additions of
 // act_t values are exact barring overflow — but loads up to 2·T experts per layer
-// instead of at most 16: `moe_token_by_token` is that oracle.
+// instead of at most 16: `moe_token_by_token` (tests/fpga/oracles.h) is that oracle.
 #pragma once
 
 #include <algorithm>
@@ -180,39 +180,5 @@ inline MoeStats moe_unit(const MoeConfig& c, const MoeWeights& w, ConstActRows x
   return ms;
 }
 
-// The oracle: every token on its own, its experts' weights fetched for it. Scratch rows:
-// `logits` ≥ 1 row of E, `hidden` ≥ 1 row of H.
-inline MoeStats moe_token_by_token(const MoeConfig& c, const MoeWeights& w, ConstActRows x, ActRows y, ActRows logits,
-                                   ActRows hidden) {
-  check_moe(c, w, x, y);
-  MoeStats ms;
-  const std::array<std::int32_t, 1> self0{0};
-  for (int t = 0; t < x.rows; ++t) {
-    const ConstActRows xt{x.data.subspan(static_cast<std::size_t>(t) * static_cast<std::size_t>(x.pitch)), 1, x.cols, x.pitch};
-    const ActRows yt{y.data.subspan(static_cast<std::size_t>(t) * static_cast<std::size_t>(y.pitch)), 1, y.cols, y.pitch};
-    ms.gate += linear_unit(LinearCall{1, OutAct::none, LinearStore::store}, w.gate, xt, {}, logits);
-    const TokenRoute tr = route_token({logits.row(0), static_cast<std::size_t>(c.experts)}, c, ms.gate.wraps);
-    std::fill_n(yt.row(0), y.cols, act_t());
-    std::array<int, kMaxTopK> order = tr.expert;  // expert index order, as the reordered unit adds them
-    std::array<act_t, kMaxTopK> score = tr.score;
-    for (int a = 0; a < c.top_k; ++a)
-      for (int b = a + 1; b < c.top_k; ++b)
-        if (order[static_cast<std::size_t>(b)] < order[static_cast<std::size_t>(a)]) {
-          std::swap(order[static_cast<std::size_t>(a)], order[static_cast<std::size_t>(b)]);
-          std::swap(score[static_cast<std::size_t>(a)], score[static_cast<std::size_t>(b)]);
-        }
-    for (int r = 0; r < c.top_k; ++r) {
-      const int e = order[static_cast<std::size_t>(r)];
-      UnitStats& es = ms.expert[static_cast<std::size_t>(e)];
-      es += linear_unit(LinearCall{1, OutAct::gelu, LinearStore::store}, w.fc1[static_cast<std::size_t>(e)], xt, {}, hidden);
-      es += linear_unit(LinearCall{1, OutAct::none, LinearStore::scale_accumulate}, w.fc2[static_cast<std::size_t>(e)], as_const(hidden), {},
-                        yt, self0, {&score[static_cast<std::size_t>(r)], 1});
-      ++ms.tokens[static_cast<std::size_t>(e)];
-      ++ms.weight_loads;
-    }
-  }
-  for (int e = 0; e < c.experts; ++e) ms.active += ms.tokens[static_cast<std::size_t>(e)] > 0;
-  return ms;
-}
 
 }  // namespace eb::fpga::hw

@@ -4,8 +4,9 @@
 //     otherwise:               S ← S + e^(s−m)
 // and store (1/S, m) per row, so that the next pass (A·V in attention; the expert
 // weighting in the gate) computes each probability e^(s−m)·(1/S) as it needs it, with no
-// separate pass to find the maximum or the sum. The two-pass form (max, then sum) is
-// here too as the oracle: the two differ only by the rounding of the rescaling products.
+// separate pass to find the maximum or the sum. The two-pass form (max, then sum; the
+// tests' oracle, tests/fpga/oracles.h) differs only by the rounding of the rescaling
+// products.
 #pragma once
 
 #include <cstdint>
@@ -67,22 +68,6 @@ inline act_t softmax_prob_div(act_t s, act_t max, act_t sum, std::int64_t& wraps
   const act_t e = exp_unit(act_t::quantize(s - max, wraps), wraps);
   if (sum.raw() <= 0) return act_t::max();
   return act_t::fit_raw((e.raw() * (std::int64_t{1} << act_t::frac_bits)) / sum.raw(), wraps);
-}
-
-// The oracle: maximum first, then the sum of e^(s−m), in the same arithmetic.
-inline SoftmaxStats two_pass_softmax_stats(std::span<const act_t> scores) {
-  act_t m = scores.empty() ? act_t() : scores[0];
-  for (act_t s : scores) m = s > m ? s : m;
-  act_t sum;
-  std::int64_t wraps = 0;
-  for (act_t s : scores) sum = act_t::quantize(sum + exp_unit(act_t::quantize(s - m), wraps));
-  return {reciprocal(sum), m};
-}
-
-inline SoftmaxStats one_pass_softmax_stats(std::span<const act_t> scores) {
-  OnePassSoftmax sm;
-  for (act_t s : scores) sm.push(s);
-  return sm.finish();
 }
 
 }  // namespace eb::fpga::hw
