@@ -246,7 +246,7 @@ void finish_record(ResultRecord& r, const PreparedJob& job, CompiledModel& compi
   if (spec.measure.profile_runs > 0 && !timings.interrupted)
     r.profile = ProfileFacts{spec.measure.profile_runs, profile_nodes(*compiled.executable, job.model.pool, spec.measure.profile_runs)};
   // Accuracy mode: untimed, on the executable already compiled, before it is freed.
-  r.accuracy = evaluate_accuracy({spec.accuracy, spec.model, graph, job.model.folded.graph, job.model.folded.weights, job.model.inputs, spec.seed,
+  r.accuracy = evaluate_accuracy({spec.accuracy, spec.model, graph, job.model.folded.graph, job.model.folded.weights, job.model.inputs(), spec.seed,
                                   timings.outputs, *compiled.executable, *job.backend, spec.compile.precision, *job.fallback,
                                   timings.interrupted});
   // The executable's facts of its last run (e.g. fpga.last_run.*: cycles, fixed-point wraps)
@@ -260,7 +260,7 @@ void finish_record(ResultRecord& r, const PreparedJob& job, CompiledModel& compi
       fmt::format("computed by backend '{}' ({}) on this host", job.backend->name(), precision_name(spec.compile.precision)));
   for (std::size_t i = 0; i < timings.outputs.size() && i < graph.outputs.size(); ++i)
     r.outputs.tensors.push_back(summarize_output(graph.outputs[i], timings.outputs[i]));
-  r.outputs.workload = job.model.built.workload->describe_outputs(graph, job.model.weights, job.model.inputs, timings.outputs);
+  r.outputs.workload = job.model.built.workload->describe_outputs(graph, job.model.weights, job.model.inputs(), timings.outputs);
 
   r.validity = judge_validity(timings, spec.measure, r.outputs.tensors, compiled.plan);
   if (r.power && r.power->energy) judge_energy(r.validity, *r.power->energy);

@@ -75,7 +75,6 @@ PreparedModel prepare_model(BuiltWorkload built, const ModelRequest& request) {
     m.pool.samples.push_back(w.make_inputs(graph, seed));
     m.pool.seeds.push_back(seed);
   }
-  if (!m.pool.samples.empty()) m.inputs = m.pool.samples.front();
   m.folded = fold_batch_norm(graph, m.weights);
   return m;
 }

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -59,10 +60,14 @@ struct ModelRequest {
 
 struct PreparedModel {
   BuiltWorkload built;
-  Weights weights;             // as loaded or seeded (what a record's hash covers)
-  std::vector<Tensor> inputs;  // sample 0; empty when no samples were asked for
-  SamplePool pool;             // every sample, sample 0 first
-  FoldedModel folded;          // what a backend compiles
+  Weights weights;     // as loaded or seeded (what a record's hash covers)
+  SamplePool pool;     // every sample, sample 0 first
+  FoldedModel folded;  // what a backend compiles
+
+  // Sample 0 (a record's outputs are of these); empty when no samples were asked for.
+  std::span<const Tensor> inputs() const {
+    return pool.samples.empty() ? std::span<const Tensor>{} : std::span<const Tensor>(pool.samples.front());
+  }
 };
 
 // Throws:

@@ -93,7 +93,7 @@ const std::map<std::string, GemmSize> kComparable = {
 void BM_Model(benchmark::State& state, const std::string& model) {
   const auto registry = eb::make_workload_registry();
   const eb::bench::PreparedModel prepared = eb::bench::prepare_model(registry, {.model = model, .seed = 1});
-  const auto& inputs = prepared.inputs;
+  const auto inputs = prepared.inputs();
   const auto& folded = prepared.folded;
   eb::CompileOptions options;
   options.threads = g_threads;

@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     const std::string calibration = flag(argc, argv, "calibration", "1");
     const auto registry = make_workload_registry();
     const bench::PreparedModel prepared = bench::prepare_model(registry, {.model = model});
-    const auto& inputs = prepared.inputs;
+    const auto inputs = prepared.inputs();
     const auto backends = make_backend_registry();
     const Backend& cpu = backends.get("cpu");
     std::vector<Candidate> cs;

@@ -48,7 +48,7 @@ int main(int argc, char** argv) try {
 
   const auto registry = eb::make_workload_registry();
   const eb::bench::PreparedModel prepared = eb::bench::prepare_model(registry, {.model = model, .seed = 1, .input_seed = 2});
-  const auto& inputs = prepared.inputs;
+  const auto inputs = prepared.inputs();
   const auto& folded = prepared.folded;
   eb::CompileOptions options;
   options.threads = threads;

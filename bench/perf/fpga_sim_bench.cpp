@@ -43,11 +43,11 @@ double best_time(std::string_view backend, int reps) {
   if (!b) return 0;
   const eb::bench::PreparedModel& m = backbone();
   auto exe = compile_whole(reg, *b);
-  exe->run(m.inputs);  // warm-up
+  exe->run(m.inputs());  // warm-up
   double best = std::numeric_limits<double>::infinity();
   for (int i = 0; i < reps; ++i) {
     const auto t0 = std::chrono::steady_clock::now();
-    exe->run(m.inputs);
+    exe->run(m.inputs());
     best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   }
   return best;
@@ -59,11 +59,11 @@ void BM_FpgaCSimulationBackbone(benchmark::State& state) {
   const double ref = best_time("reference", 3);
   const eb::BackendRegistry reg = eb::make_backend_registry();
   auto exe = compile_whole(reg, *eb::fpga::make_fpga_backend());
-  exe->run(m.inputs);  // warm-up
+  exe->run(m.inputs());  // warm-up
   double total = 0;
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
-    benchmark::DoNotOptimize(exe->run(m.inputs));
+    benchmark::DoNotOptimize(exe->run(m.inputs()));
     const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     state.SetIterationTime(s);
     total += s;

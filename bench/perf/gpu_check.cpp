@@ -193,7 +193,7 @@ std::map<Precision, Conformance> conformance(const WorkloadRegistry& workloads, 
                                              const Backend& ref, const Settings& s, bench::CheckLog& log) {
   const bench::PreparedModel prepared = bench::prepare_model(workloads, {.model = std::string(w.name())});
   const FoldedModel& m = prepared.folded;
-  const auto& inputs = prepared.inputs;
+  const auto inputs = prepared.inputs();
   fmt::print("  reference run of {} (batch 1)...\n", w.name());
   std::fflush(stdout);
   const auto want = bench::run_reference_rounded(m.graph, m.weights, inputs, DType::f32);
@@ -247,7 +247,6 @@ std::map<Precision, Conformance> conformance(const WorkloadRegistry& workloads, 
 Row time_one(const WorkloadRegistry& workloads, const Workload& w, int batch, Precision p, const Backend& backend,
              const Backend& ref, int iterations, const Settings& s, bench::PowerSampler* power) {
   const bench::PreparedModel prepared = bench::prepare_model(workloads, {.model = std::string(w.name()), .batch = batch});
-  const auto& inputs = prepared.inputs;
   bench::CompiledModel cm = bench::compile_prepared(prepared, backend, ref, options_for(backend, p, s.cuda_graph));
   Row r;
   r.model = std::string(w.name());
@@ -257,7 +256,7 @@ Row time_one(const WorkloadRegistry& workloads, const Workload& w, int batch, Pr
   if (cm.plan.delegated_nodes != cm.plan.total_nodes) r.plan = "partial: " + cm.plan.summary();
   const auto info = cm.executable->info();
   if (auto it = info.find("gpu.cuda_graph"); it != info.end()) r.graph = it->second.substr(0, it->second.find(' '));
-  const bench::Timings t = bench::measure(*cm.executable, bench::SamplePool::single(inputs), bench::MeasureSettings::fixed(s.warmup, iterations));
+  const bench::Timings t = bench::measure(*cm.executable, prepared.pool, bench::MeasureSettings::fixed(s.warmup, iterations));
   std::vector<double> host(t.samples_ns.begin(), t.samples_ns.end());
   r.host_ms = median(host) * 1e-6;
   r.device_ms = median(t.device_samples_ns) * 1e-6;
@@ -273,7 +272,7 @@ Row time_one(const WorkloadRegistry& workloads, const Workload& w, int batch, Pr
     const std::int64_t t0 = bench::power_clock_ns();
     std::int64_t runs = 0;
     while (runs < iterations || (bench::power_clock_ns() - t0) * 1e-9 < s.energy_seconds) {
-      (void)cm.executable->run(inputs);
+      (void)cm.executable->run(prepared.inputs());
       ++runs;
     }
     const std::int64_t t1 = bench::power_clock_ns();

@@ -38,8 +38,8 @@ TEST(PrepareModel, SeededWeightsInputSamplesAndFoldedGraph) {
   const auto second = w.make_inputs(m.built.graph, 10);
   ASSERT_EQ(m.pool.samples[1].size(), second.size());
   EXPECT_TRUE(same(m.pool.samples[1][0], second[0]));
-  ASSERT_EQ(m.inputs.size(), m.pool.samples[0].size());
-  EXPECT_TRUE(same(m.inputs[0], m.pool.samples[0][0]));
+  ASSERT_EQ(m.inputs().size(), m.pool.samples[0].size());
+  EXPECT_TRUE(same(m.inputs()[0], m.pool.samples[0][0]));
   EXPECT_FALSE(same(m.pool.samples[0][0], m.pool.samples[1][0]));
 
   EXPECT_TRUE(has_batch_norm(m.built.graph));
@@ -48,7 +48,7 @@ TEST(PrepareModel, SeededWeightsInputSamplesAndFoldedGraph) {
 
 TEST(PrepareModel, NoSamplesMeansNoInputs) {
   const PreparedModel m = prepare_model(make_workload_registry(), {.model = kModel, .samples = 0});
-  EXPECT_TRUE(m.inputs.empty());
+  EXPECT_TRUE(m.inputs().empty());
   EXPECT_EQ(m.pool.size(), 0u);
   EXPECT_FALSE(m.folded.graph.nodes.empty());
 }
@@ -95,7 +95,7 @@ TEST(PrepareModel, CompilesTheFoldedGraphOnABackend) {
   const PreparedModel m = prepare_model(make_workload_registry(), {.model = kModel});
   CompiledModel c = compile_prepared(m, backends.reference(), backends.reference(), {});
   EXPECT_EQ(c.plan.total_nodes, m.folded.graph.nodes.size());
-  const auto out = c.executable->run(m.inputs);
+  const auto out = c.executable->run(m.inputs());
   EXPECT_EQ(out.size(), m.folded.graph.outputs.size());
 }
 
