@@ -1,6 +1,7 @@
 #include "bench/host_fallback.h"
 
 #include <exception>
+#include <mutex>
 #include <string>
 #include <utility>
 
@@ -49,7 +50,8 @@ class HostFallback final : public Backend {
   // The cpu backend's executable for the whole graph at fp32, or null when it cannot take it.
   std::unique_ptr<Executable> try_cpu(const Graph& graph, const Weights& weights, const CompileOptions& options) const {
     if (!cpu_ || (options.precision != Precision::fp32 && options.precision != Precision::fixed)) return nullptr;
-    if (!cpu_->probe().available) return nullptr;
+    std::call_once(cpu_probed_, [this] { cpu_available_ = cpu_->probe().available; });  // once, not per partition
+    if (!cpu_available_) return nullptr;
     CompileOptions fp32;
     fp32.precision = Precision::fp32;
     fp32.threads = options.threads;
@@ -67,6 +69,8 @@ class HostFallback final : public Backend {
 
   const Backend* cpu_;
   const Backend& reference_;
+  mutable std::once_flag cpu_probed_;
+  mutable bool cpu_available_ = false;
 };
 
 }  // namespace
