@@ -50,13 +50,14 @@ TEST(CycleModel, WeightBoundLayerCostsItsTransfer) {
   EXPECT_DOUBLE_EQ(s.cycles, (1 << 20) / (32 * 0.8) + 100 + p.depth_linear + p.invocation_overhead);
 }
 
-TEST(CycleModel, ExpertsLoadThenComputeOneAfterTheOther) {
-  CycleModelParams p;
-  p.invocation_overhead = 0;
-  p.depth_linear = 0;
+// Weight bytes the AXI ports bring per cycle: 32 B × 0.8 efficiency.
+constexpr double kWeightBytesPerCycle = 32 * 0.8;
+
+// An MoE step of three experts computing 400, 3000 and 500 cycles, each loading 1000
+// cycles of weights, behind a gate of 200 cycles (whose weights are not counted).
+StepReport three_expert_moe_report() {
   StepReport r;
-  const double rate = 32 * 0.8;
-  const std::int64_t load = static_cast<std::int64_t>(1000 * rate);  // 1000 cycles per expert's weights
+  const auto load = static_cast<std::int64_t>(1000 * kWeightBytesPerCycle);
   for (std::int64_t c : {400, 3000, 500}) {
     hw::UnitStats e;
     e.cycles = c;
@@ -64,8 +65,16 @@ TEST(CycleModel, ExpertsLoadThenComputeOneAfterTheOther) {
     r.pipelined.push_back(e);
     r.stats += e;
   }
-  r.stats.cycles += 200;  // the gate
-  r.stats.weight_bytes += static_cast<std::int64_t>(50 * rate);  // the gate's weights: 50 cycles
+  r.stats.cycles += 200;
+  return r;
+}
+
+TEST(CycleModel, ExpertsLoadThenComputeOneAfterTheOther) {
+  CycleModelParams p;
+  p.invocation_overhead = 0;
+  p.depth_linear = 0;
+  StepReport r = three_expert_moe_report();
+  r.stats.weight_bytes += static_cast<std::int64_t>(50 * kWeightBytesPerCycle);  // the gate's weights: 50 cycles
   const StepTime t = step_time(p, "moe", Unit::moe, r);
   // load_w_gate 50, gate 200, then per expert load + compute.
   EXPECT_DOUBLE_EQ(t.cycles, 50 + 200 + (1000 + 400) + (1000 + 3000) + (1000 + 500));
@@ -81,17 +90,7 @@ TEST(CycleModel, ExpertsAreDoubleBufferedWhenLoadsOverlap) {
   p.invocation_overhead = 0;
   p.depth_linear = 0;
   p.overlap_weight_loads = true;
-  StepReport r;
-  const double rate = 32 * 0.8;
-  const std::int64_t load = static_cast<std::int64_t>(1000 * rate);  // 1000 cycles per expert's weights
-  for (std::int64_t c : {400, 3000, 500}) {
-    hw::UnitStats e;
-    e.cycles = c;
-    e.weight_bytes = load;
-    r.pipelined.push_back(e);
-    r.stats += e;
-  }
-  r.stats.cycles += 200;  // the gate
+  StepReport r = three_expert_moe_report();
   const StepTime t = step_time(p, "moe", Unit::moe, r);
   // gate 200, then l₀ = 1000, max(400, 1000) + max(3000, 1000) + max(500, 0).
   EXPECT_DOUBLE_EQ(t.cycles, 200 + 1000 + 1000 + 3000 + 500);
