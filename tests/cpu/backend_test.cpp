@@ -15,22 +15,9 @@
 namespace eb::cpu_test {
 namespace {
 
-struct Model {
-  Graph graph;
-  Weights weights;
-  std::vector<Tensor> inputs;
-};
+FoldedModelCase folded_model(const std::string& name) { return folded_model_case(name, 3, 4); }
 
-Model folded_model(const std::string& name) {
-  const auto registry = make_workload_registry();
-  const Workload& w = registry.get(name);
-  const Graph g = w.build({});
-  const Weights weights = w.make_weights(g, 3);
-  auto f = fold_batch_norm(g, weights);
-  return {std::move(f.graph), std::move(f.weights), w.make_inputs(g, 4)};
-}
-
-std::unique_ptr<Executable> compile(const Model& m, int threads, Precision p = Precision::fp32) {
+std::unique_ptr<Executable> compile(const FoldedModelCase& m, int threads, Precision p = Precision::fp32) {
 #ifdef EB_HAVE_CPU
   CompileOptions o;
   o.threads = threads;
@@ -87,7 +74,7 @@ TEST(CpuBackend, RefusesNonF32Tensors) {
 
 TEST(CpuBackend, ReportsPrecisionAndWhy) {
   EB_REQUIRE_CPU();
-  const Model m = folded_model("mobiledet-cpu");
+  const FoldedModelCase m = folded_model("mobiledet-cpu");
   const auto fp32 = compile(m, 1)->info();
   EXPECT_EQ(fp32.at("precision"), "fp32");
   EXPECT_EQ(fp32.at("threads"), "1");
@@ -118,7 +105,7 @@ TEST(CpuBackend, ReportsPrecisionAndWhy) {
 TEST(CpuBackend, ThreadCountDoesNotChangeResults) {
   EB_REQUIRE_CPU();
   for (const char* name : {"mobiledet-cpu", "m3vit-backbone"}) {
-    const Model m = folded_model(name);
+    const FoldedModelCase m = folded_model(name);
     const auto one = compile(m, 1)->run(m.inputs);
     const auto two = compile(m, 2)->run(m.inputs);
     ASSERT_EQ(one.size(), two.size());
@@ -130,7 +117,7 @@ TEST(CpuBackend, ThreadCountDoesNotChangeResults) {
 // run on other inputs, give bit-identical results.
 TEST(CpuBackend, RepeatedRunsAreIdentical) {
   EB_REQUIRE_CPU();
-  const Model m = folded_model("m3vit-backbone");
+  const FoldedModelCase m = folded_model("m3vit-backbone");
   auto exe = compile(m, kTestThreads);
   const auto first = exe->run(m.inputs);
   const auto other = random_inputs(m.graph, 99);
@@ -153,7 +140,7 @@ TEST(CpuBackend, ChecksInputs) {
 
 TEST(CpuBackend, ProfilesEveryNode) {
   EB_REQUIRE_CPU();
-  const Model m = folded_model("m3vit-backbone");
+  const FoldedModelCase m = folded_model("m3vit-backbone");
   auto exe = compile(m, 1);
   exe->enable_profiling(true);
   exe->run(m.inputs);

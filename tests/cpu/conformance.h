@@ -4,13 +4,17 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
 
+#include "bench/prepare_model.h"
 #include "core/graph.h"
 #include "core/reference/reference_backend.h"
+#include "core/registry.h"
 #include "core/seeded_init.h"
 #include "core/weights.h"
 
@@ -92,6 +96,32 @@ double check_graph(const std::string& label, Build&& build, std::uint64_t seed =
 
 // Uniform weights of a scale that keeps activations O(1).
 inline WeightInit uniform(double half_width = 0.5) { return WeightInit::uniform(-half_width, half_width); }
+
+// A square convolution's attributes: stride and dilation the same on both axes.
+inline Conv2dAttrs conv_attrs(int stride, std::array<int, 4> pad, int groups, Activation act, bool bias = true,
+                              int dilation = 1) {
+  Conv2dAttrs a;
+  a.stride = {stride, stride};
+  a.pad = pad;
+  a.groups = groups;
+  a.act = act;
+  a.has_bias = bias;
+  a.dilation = {dilation, dilation};
+  return a;
+}
+
+// A registered model as a job prepares it (bench/prepare_model.h): seeded weights, batch
+// norm folded, and one input sample from its own seed.
+struct FoldedModelCase {
+  Graph graph;
+  Weights weights;
+  std::vector<Tensor> inputs;
+};
+inline FoldedModelCase folded_model_case(const std::string& name, std::uint64_t weight_seed, std::uint64_t input_seed) {
+  bench::PreparedModel m =
+      bench::prepare_model(make_workload_registry(), {.model = name, .seed = weight_seed, .input_seed = input_seed});
+  return {std::move(m.folded.graph), std::move(m.folded.weights), std::move(m.pool.samples.front())};
+}
 
 }  // namespace eb::cpu_test
 

@@ -24,29 +24,18 @@ std::string conv(GraphBuilder& g, const std::string& name, const std::string& x,
   return g.add(OpKind::conv2d, a, in, name);
 }
 
-Conv2dAttrs attrs(int stride, std::array<int, 4> pad, int groups, Activation act, bool bias = true, int dilation = 1) {
-  Conv2dAttrs a;
-  a.stride = {stride, stride};
-  a.pad = pad;
-  a.groups = groups;
-  a.act = act;
-  a.has_bias = bias;
-  a.dilation = {dilation, dilation};
-  return a;
-}
-
 TEST(CpuConv, Shapes) {
   EB_REQUIRE_CPU();
   const std::vector<ConvCase> cases = {
-      {"conv 3x3 16->24 8x8 relu", {1, 16, 8, 8}, 24, 3, attrs(1, {1, 1, 1, 1}, 1, Activation::relu)},
-      {"conv 3x3 3->13 s2 asym pad relu6 no bias", {1, 3, 7, 9}, 13, 3, attrs(2, {0, 0, 1, 1}, 1, Activation::relu6, false)},
-      {"conv grouped 12->18 g3 hardswish", {2, 12, 6, 5}, 18, 3, attrs(1, {1, 1, 1, 1}, 3, Activation::hardswish)},
-      {"conv depthwise 13 s2 hardsigmoid batch2", {2, 13, 9, 9}, 13, 3, attrs(2, {1, 1, 1, 1}, 13, Activation::hardsigmoid)},
-      {"conv depthwise 5x5 dilation2 sigmoid", {1, 24, 12, 12}, 24, 5, attrs(1, {4, 4, 4, 4}, 24, Activation::sigmoid, true, 2)},
-      {"conv 1x1 on 1x1 spatial 20->7 gelu batch3", {3, 20, 1, 1}, 7, 1, attrs(1, {0, 0, 0, 0}, 1, Activation::gelu)},
-      {"conv 1x1 33->65 none", {1, 33, 10, 10}, 65, 1, attrs(1, {0, 0, 0, 0}, 1, Activation::none)},
-      {"conv 3x3 s2 'same' 32->64 relu6 batch2", {2, 32, 20, 20}, 64, 3, attrs(2, {0, 0, 1, 1}, 1, Activation::relu6)},
-      {"conv 5x5 s1 pad2 8->16 wide", {1, 8, 5, 31}, 16, 5, attrs(1, {2, 2, 2, 2}, 1, Activation::relu)},
+      {"conv 3x3 16->24 8x8 relu", {1, 16, 8, 8}, 24, 3, conv_attrs(1, {1, 1, 1, 1}, 1, Activation::relu)},
+      {"conv 3x3 3->13 s2 asym pad relu6 no bias", {1, 3, 7, 9}, 13, 3, conv_attrs(2, {0, 0, 1, 1}, 1, Activation::relu6, false)},
+      {"conv grouped 12->18 g3 hardswish", {2, 12, 6, 5}, 18, 3, conv_attrs(1, {1, 1, 1, 1}, 3, Activation::hardswish)},
+      {"conv depthwise 13 s2 hardsigmoid batch2", {2, 13, 9, 9}, 13, 3, conv_attrs(2, {1, 1, 1, 1}, 13, Activation::hardsigmoid)},
+      {"conv depthwise 5x5 dilation2 sigmoid", {1, 24, 12, 12}, 24, 5, conv_attrs(1, {4, 4, 4, 4}, 24, Activation::sigmoid, true, 2)},
+      {"conv 1x1 on 1x1 spatial 20->7 gelu batch3", {3, 20, 1, 1}, 7, 1, conv_attrs(1, {0, 0, 0, 0}, 1, Activation::gelu)},
+      {"conv 1x1 33->65 none", {1, 33, 10, 10}, 65, 1, conv_attrs(1, {0, 0, 0, 0}, 1, Activation::none)},
+      {"conv 3x3 s2 'same' 32->64 relu6 batch2", {2, 32, 20, 20}, 64, 3, conv_attrs(2, {0, 0, 1, 1}, 1, Activation::relu6)},
+      {"conv 5x5 s1 pad2 8->16 wide", {1, 8, 5, 31}, 16, 5, conv_attrs(1, {2, 2, 2, 2}, 1, Activation::relu)},
   };
   for (const auto& c : cases)
     check_graph(c.label, [&](GraphBuilder& g) {
@@ -61,7 +50,7 @@ TEST(CpuConv, EveryActivation) {
                          Activation::hardsigmoid, Activation::sigmoid, Activation::gelu})
     check_graph("conv act " + std::string(activation_name(act)), [&](GraphBuilder& g) {
       const auto x = g.input("x", {1, 10, 6, 6});
-      g.output(conv(g, "y", x, 12, 3, attrs(1, {1, 1, 1, 1}, 1, act)));
+      g.output(conv(g, "y", x, 12, 3, conv_attrs(1, {1, 1, 1, 1}, 1, act)));
     });
 }
 
@@ -73,13 +62,13 @@ TEST(CpuConv, InvertedBottleneckWithResidualAndSe) {
   for (std::int64_t c : {16, 13}) {
     check_graph("conv bottleneck + SE + residual c=" + std::to_string(c), [&](GraphBuilder& g) {
       const auto x = g.input("x", {2, c, 9, 9});
-      const auto e = conv(g, "expand", x, 4 * c, 1, attrs(1, {0, 0, 0, 0}, 1, Activation::relu6));
-      const auto d = conv(g, "dw", e, 4 * c, 3, attrs(1, {1, 1, 1, 1}, static_cast<int>(4 * c), Activation::hardswish));
+      const auto e = conv(g, "expand", x, 4 * c, 1, conv_attrs(1, {0, 0, 0, 0}, 1, Activation::relu6));
+      const auto d = conv(g, "dw", e, 4 * c, 3, conv_attrs(1, {1, 1, 1, 1}, static_cast<int>(4 * c), Activation::hardswish));
       const auto p = g.add(OpKind::global_avg_pool, NoAttrs{}, {d}, "pool");
-      const auto s1 = conv(g, "se1", p, 8, 1, attrs(1, {0, 0, 0, 0}, 1, Activation::relu));
-      const auto s2 = conv(g, "se2", s1, 4 * c, 1, attrs(1, {0, 0, 0, 0}, 1, Activation::hardsigmoid));
+      const auto s1 = conv(g, "se1", p, 8, 1, conv_attrs(1, {0, 0, 0, 0}, 1, Activation::relu));
+      const auto s2 = conv(g, "se2", s1, 4 * c, 1, conv_attrs(1, {0, 0, 0, 0}, 1, Activation::hardsigmoid));
       const auto m = g.add(OpKind::mul, NoAttrs{}, {d, s2}, "se_mul");
-      const auto proj = conv(g, "project", m, c, 1, attrs(1, {0, 0, 0, 0}, 1, Activation::none));
+      const auto proj = conv(g, "project", m, c, 1, conv_attrs(1, {0, 0, 0, 0}, 1, Activation::none));
       const auto r = g.add(OpKind::add, NoAttrs{}, {x, proj}, "residual");
       g.output(g.add(OpKind::relu, NoAttrs{}, {r}, "out"));
     });
@@ -92,10 +81,10 @@ TEST(CpuConv, NoFoldingAcrossSharedOrOutputTensors) {
   EB_REQUIRE_CPU();
   check_graph("conv shared output + output mid-chain", [&](GraphBuilder& g) {
     const auto x = g.input("x", {1, 8, 5, 5});
-    const auto a = conv(g, "a", x, 8, 3, attrs(1, {1, 1, 1, 1}, 1, Activation::none));
+    const auto a = conv(g, "a", x, 8, 3, conv_attrs(1, {1, 1, 1, 1}, 1, Activation::none));
     const auto r = g.add(OpKind::relu, NoAttrs{}, {a}, "r");
     const auto s = g.add(OpKind::add, NoAttrs{}, {a, x}, "s");
-    const auto b = conv(g, "b", s, 8, 1, attrs(1, {0, 0, 0, 0}, 1, Activation::none));
+    const auto b = conv(g, "b", s, 8, 1, conv_attrs(1, {0, 0, 0, 0}, 1, Activation::none));
     const auto m = g.add(OpKind::mul, NoAttrs{}, {b, r}, "m");
     g.output(r);
     g.output(m);
@@ -109,7 +98,7 @@ TEST(CpuConv, FoldedBatchNormMatchesUnfoldedReference) {
   EB_REQUIRE_CPU();
   GraphBuilder g("bn");
   const auto x = g.input("x", {2, 6, 7, 7});
-  Conv2dAttrs a = attrs(1, {1, 1, 1, 1}, 1, Activation::relu6, false);
+  Conv2dAttrs a = conv_attrs(1, {1, 1, 1, 1}, 1, Activation::relu6, false);
   a.has_batch_norm = true;
   std::vector<std::string> in{x, g.weight("c.w", {10, 6, 3, 3}, uniform())};
   in.push_back(g.weight("c.gamma", {10}, WeightInit::uniform(0.5, 1.5)));

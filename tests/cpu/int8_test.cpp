@@ -13,9 +13,6 @@
 //     requantisation on the host) every MobileDet is bit-exact.
 #include "tests/cpu/conformance.h"
 
-#include "core/fold_batch_norm.h"
-#include "models/workload.h"
-
 #include "backends/cpu/precision.h"  // test_cpu is built only with the cpu backend
 #include "backends/edgetpu/calibration.h"
 #include "backends/edgetpu/quantized_program.h"
@@ -98,17 +95,6 @@ Int8Diff check_graph_int8(const std::string& label, Build&& build, std::uint64_t
   return d;
 }
 
-Conv2dAttrs conv_attrs(int stride, std::array<int, 4> pad, int groups, Activation act, bool bias = true, int dilation = 1) {
-  Conv2dAttrs a;
-  a.stride = {stride, stride};
-  a.pad = pad;
-  a.groups = groups;
-  a.act = act;
-  a.has_bias = bias;
-  a.dilation = {dilation, dilation};
-  return a;
-}
-
 std::string int8_conv(GraphBuilder& g, const std::string& name, const std::string& x, std::int64_t out, std::int64_t k,
                  const Conv2dAttrs& a) {
   const Shape& xs = g.shape(x);
@@ -188,18 +174,7 @@ TEST(CpuInt8, ConvolutionFeedingHostSteps) {
   EXPECT_LT(d.differing, 0.05);
 }
 
-struct ModelCase {
-  Graph graph;
-  Weights weights;
-  std::vector<Tensor> inputs;
-};
-ModelCase int8_model(const std::string& name) {
-  const auto registry = make_workload_registry();
-  const Workload& w = registry.get(name);
-  const Graph graph = w.build({});
-  auto folded = fold_batch_norm(graph, w.make_weights(graph, 1));
-  return {std::move(folded.graph), std::move(folded.weights), w.make_inputs(graph, 2)};
-}
+FoldedModelCase int8_model(const std::string& name) { return folded_model_case(name, 1, 2); }
 const char* const kMobileDets[] = {"mobiledet-cpu", "mobiledet-edgetpu", "mobiledet-dsp", "mobiledet-gpu"};
 
 // With TFLite's requantisation on the host ("tflite"), the whole graph is bit-exact:
@@ -215,7 +190,7 @@ const char* const kMobileDets[] = {"mobiledet-cpu", "mobiledet-edgetpu", "mobile
 TEST(CpuInt8, MobileDets) {
   EB_REQUIRE_INT8();
   for (const char* name : kMobileDets) {
-    const ModelCase m = int8_model(name);
+    const FoldedModelCase m = int8_model(name);
     const auto d = compare_int8(m.graph, m.weights, m.inputs, {"tflite", "onednn"});
     std::printf("[int8] %-18s tflite requantisation: max %lld LSB | onednn: max %lld LSB, %.2f%% of output elements "
                 "differ, rel_l2 %.3e\n",
@@ -235,7 +210,7 @@ TEST(CpuInt8, MobileDets) {
 TEST(CpuInt8, GraphWithoutInt8FormIsRefusedWithTheReason) {
   EB_REQUIRE_INT8();
 #ifdef EB_HAVE_CPU
-  const ModelCase m = int8_model("m3vit-backbone");
+  const FoldedModelCase m = int8_model("m3vit-backbone");
   try {
     (void)make_cpu_backend()->compile(m.graph, m.weights, int8_options());
     FAIL() << "compiled";
